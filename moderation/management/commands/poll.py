@@ -1,0 +1,44 @@
+"""Poll every connected account once, synchronously (operators, tests, the demo's trickle)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from moderation.models import CampaignAccount
+from moderation.services import account_poll
+
+
+class Command(BaseCommand):
+    help = "Fetch new items for every connected account and run them through the rules."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("--account", help="only this handle")
+        parser.add_argument("--loop", type=float, default=0, help="keep polling, this many seconds apart")
+
+    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+        if options["loop"] < 0:
+            raise CommandError("--loop must be a positive number of seconds")
+        while True:
+            self._poll_once(options["account"])
+            if not options["loop"]:
+                return
+            time.sleep(options["loop"])
+
+    def _poll_once(self, handle: str | None) -> None:
+        accounts = CampaignAccount.objects.filter(status=CampaignAccount.Status.CONNECTED)
+        if handle:
+            accounts = accounts.filter(handle__iexact=handle.lstrip("@"))
+            if not accounts.exists():
+                raise CommandError(f"No connected account @{handle.lstrip('@')}")
+        for account in accounts:
+            result = account_poll(account=account)
+            line = (
+                f"{account}: {result.ingest.created} new, {result.ingest.flagged} flagged, "
+                f"{result.ingest.duplicates} already stored"
+            )
+            if result.completed:
+                self.stdout.write(line)
+            else:
+                self.stderr.write(f"{line}; stopped early: {result.error}")

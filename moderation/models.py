@@ -1,0 +1,355 @@
+"""The moderation domain: accounts, who may work on them, what arrived, what was decided."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+
+class Platform(models.TextChoices):
+    DEMO = "demo", "Demo"
+    X = "x", "X"
+
+
+class Severity(models.IntegerChoices):
+    """Stored as a rank so the queue can sort "most severe first" on an index."""
+
+    NONE = 0, "none"
+    LOW = 1, "low"
+    MEDIUM = 2, "medium"
+    HIGH = 3, "high"
+    CRITICAL = 4, "critical"
+
+    @classmethod
+    def from_name(cls, name: str) -> Severity:
+        return next(member for member in cls if member.label == name)
+
+
+class CampaignAccount(models.Model):
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        RECONNECT = "reconnect", "Needs reconnecting"
+        PAUSED = "paused", "Paused"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    handle = models.CharField(max_length=100)
+    display_name = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=100)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_accounts")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
+    # Connector-specific switches (for example the X API access tier), never secrets.
+    settings = models.JSONField(default=dict, blank=True)
+    poll_cursor = models.CharField(max_length=100, blank=True)
+    poll_interval_seconds = models.PositiveIntegerField(default=300)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_poll_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "external_id"], name="account_unique_per_platform"),
+        ]
+        ordering = ["platform", "handle"]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} ({self.get_platform_display()})"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MODERATOR = "moderator", "Co-moderator"
+    COMMS = "comms", "Comms officer"
+
+
+class Membership(models.Model):
+    account = models.ForeignKey(CampaignAccount, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "user"], name="one_membership_per_user")]
+
+    @property
+    def can_decide(self) -> bool:
+        return self.role in (Role.OWNER, Role.MODERATOR)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} of {self.account}"
+
+
+class Author(models.Model):
+    """Who wrote an item, with the profile as last seen; each item keeps its own snapshot too."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    external_id = models.CharField(max_length=100)
+    handle = models.CharField(max_length=100)
+    display_name = models.CharField(max_length=200, blank=True)
+    profile_created_at = models.DateTimeField(null=True, blank=True)
+    followers_count = models.PositiveIntegerField(null=True, blank=True)
+    following_count = models.PositiveIntegerField(null=True, blank=True)
+    posts_count = models.PositiveIntegerField(null=True, blank=True)
+    default_avatar = models.BooleanField(default=False)
+    bio = models.TextField(blank=True)
+    verified = models.BooleanField(default=False)
+    profile_url = models.URLField(max_length=500, blank=True)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "external_id"], name="author_unique_per_platform"),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    def profile_fields(self) -> dict:
+        """The profile in the rules engine's author format."""
+        return {
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "created_at": self.profile_created_at.isoformat() if self.profile_created_at else None,
+            "followers_count": self.followers_count,
+            "following_count": self.following_count,
+            "posts_count": self.posts_count,
+            "default_avatar": self.default_avatar,
+            "bio": self.bio,
+            "verified": self.verified,
+        }
+
+
+class AccountPost(models.Model):
+    """One of the campaign account's own posts: the context an incoming reply answers."""
+
+    account = models.ForeignKey(CampaignAccount, on_delete=models.CASCADE, related_name="posts")
+    external_id = models.CharField(max_length=100)
+    text = models.TextField()
+    url = models.URLField(max_length=500, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "external_id"], name="post_unique_per_account"),
+        ]
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply"
+        MENTION = "mention", "Mention"
+        COMMENT = "comment", "Comment"
+        MESSAGE = "message", "Message"
+
+    class Status(models.TextChoices):
+        CLEAR = "clear", "No rule broken"
+        OPEN = "open", "Awaiting decision"
+        ESCALATED = "escalated", "Escalated"
+        ACTIONED = "actioned", "Actioned"
+        DISMISSED = "dismissed", "Dismissed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(CampaignAccount, on_delete=models.PROTECT, related_name="items")
+    # Denormalised from the account so uniqueness is enforced by the database.
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    external_id = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()  # verbatim, never altered
+    url = models.URLField(max_length=500, blank=True)
+    conversation_id = models.CharField(max_length=100, blank=True)
+    in_reply_to = models.ForeignKey(AccountPost, null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="items")
+    author_snapshot = models.JSONField(default=dict)  # the profile exactly as seen with this item
+    raw = models.JSONField(default=dict, blank=True)  # the platform payload, verbatim
+    posted_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices, default=Severity.NONE)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CLEAR)
+    engine_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "external_id"], name="item_unique_per_platform"),
+        ]
+        indexes = [
+            # The queue: one account's items of a status, most severe then newest first.
+            models.Index(
+                fields=["account", "status", "-severity", "-posted_at"], name="item_queue_order"
+            ),
+            # Queue across every status (the "all" view) and the author context panel.
+            models.Index(fields=["account", "-severity", "-posted_at"], name="item_account_severity"),
+            models.Index(fields=["author", "-posted_at"], name="item_author_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.external_id}"
+
+    @property
+    def severity_name(self) -> str:
+        return Severity(self.severity).label
+
+    @property
+    def needs_decision(self) -> bool:
+        return self.status in (self.Status.OPEN, self.Status.ESCALATED)
+
+
+class RuleHit(models.Model):
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="hits")
+    rule = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=40)
+    score = models.FloatField()
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["-severity", "rule"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rule__gte=1) & Q(rule__lte=5), name="rulehit_rule_1_to_5"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=1), name="rulehit_score_0_to_1"),
+        ]
+        indexes = [models.Index(fields=["rule", "item"], name="rulehit_rule_item")]
+
+    @property
+    def severity_name(self) -> str:
+        return Severity(self.severity).label
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "score": self.score,
+            "severity": self.severity_name,
+            "reason": self.reason,
+        }
+
+
+class DecisionKind(models.TextChoices):
+    HIDE = "hide", "Hide reply"
+    MUTE = "mute", "Mute author"
+    BLOCK = "block", "Block author"
+    REPORT = "report", "Report to platform"
+    DELETE = "delete", "Delete"
+    DISMISS = "dismiss", "Dismiss (not a violation)"
+    ESCALATE = "escalate", "Escalate"
+
+
+class Decision(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+
+class Action(models.Model):
+    """The outbox row a decision causes: done by the platform, or a guided manual step."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        MANUAL = "manual", "Manual step"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="action")
+    kind = models.CharField(max_length=20, choices=DecisionKind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # What the person needs for a manual step (report page), or the platform's reference.
+    guidance = models.TextField(blank=True)
+    external_reference = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"], name="action_outbox")]
+
+
+class FalseClaim(models.Model):
+    """The claims register for rule 4: a false claim, its correction and the source."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    claim = models.TextField()
+    correction = models.TextField()
+    source_url = models.URLField(max_length=500)
+    active = models.BooleanField(default=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.claim[:80]
+
+
+class UnreliableDomain(models.Model):
+    domain = models.CharField(max_length=253, unique=True)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003 - same signature as QuerySet.update
+        raise PermissionError("The audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only")
+
+
+class AuditEvent(models.Model):
+    """Append-only record of decisions, action outcomes, logins and exports.
+
+    The model refuses updates and deletes; on PostgreSQL a trigger refuses them too, so not
+    even a raw query or the admin can rewrite history.
+    """
+
+    class Verb(models.TextChoices):
+        DECISION = "decision", "Decision"
+        ACTION_DONE = "action_done", "Action done"
+        ACTION_FAILED = "action_failed", "Action failed"
+        ACTION_MANUAL = "action_manual", "Manual step"
+        LOGIN = "login", "Login"
+        LOGIN_FAILED = "login_failed", "Failed login"
+        LOGOUT = "logout", "Logout"
+        EXPORT = "export", "Export"
+        INGEST = "ingest", "Items received"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150, blank=True)  # survives for system actors too
+    verb = models.CharField(max_length=30, choices=Verb.choices)
+    account = models.ForeignKey(CampaignAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=40, blank=True)
+    object_code = models.CharField(max_length=64, blank=True)
+    summary = models.CharField(max_length=500)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["account", "-at"], name="audit_account_recent")]
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        raise PermissionError("The audit log is append-only")

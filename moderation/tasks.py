@@ -1,0 +1,49 @@
+"""Thin Celery tasks: they take ids and call a service."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import CampaignAccount
+from platforms.base import ActionError
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(ActionError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=services.MAX_ACTION_ATTEMPTS,
+)
+def action_execute(self, action_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    return services.action_run(action_id=action_id).status
+
+
+@shared_task
+def poll_account(account_id: int) -> dict:
+    account = CampaignAccount.objects.get(pk=account_id)
+    result = services.account_poll(account=account)
+    return {"created": result.ingest.created, "flagged": result.ingest.flagged, "completed": result.completed}
+
+
+@shared_task
+def poll_due_accounts() -> int:
+    """Beat's tick: queue a poll for every connected account whose interval has passed."""
+    now = timezone.now()
+    accounts = CampaignAccount.objects.filter(status=CampaignAccount.Status.CONNECTED).only(
+        "pk", "last_polled_at", "poll_interval_seconds"
+    )
+    ids = [
+        account.pk
+        for account in accounts
+        if account.last_polled_at is None
+        or account.last_polled_at + timedelta(seconds=account.poll_interval_seconds) <= now
+    ]
+    for account_id in ids:
+        poll_account.delay(account_id)
+    return len(ids)

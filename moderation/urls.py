@@ -1,0 +1,13 @@
+from django.urls import path
+
+from moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("decide/", views.queue_decide, name="queue_decide"),
+    path("items/<uuid:code>/", views.item_detail, name="item"),
+    path("items/<uuid:code>/decide/", views.item_decide, name="item_decide"),
+    path("audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,246 @@
+"""Thin views: a permission helper, one service call, then a redirect or an htmx partial."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+from django_tables2.paginators import LazyPaginator
+
+from moderation import selectors, services
+from moderation.filters import ItemFilter
+from moderation.forms import BulkDecisionForm, DecisionForm
+from moderation.models import DecisionKind, Item, Membership, Role
+from moderation.suggestions import suggest_action
+from moderation.tables import AuditTable, ItemTable
+from platforms.registry import connector_for
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("moderation:queue")
+
+
+def _decision_options(item: Item, membership: Membership) -> tuple[list[dict], dict]:
+    """Every decision with whether it can be done here, and why not when it can't."""
+    capabilities = connector_for(item.account.platform).capabilities(item.account)
+    options = []
+    for kind in DecisionKind:
+        state = services.decision_capability(account=item.account, kind=kind)
+        if kind == DecisionKind.DELETE and (state is None or not state.available):
+            continue  # only offered where the platform allows it; hide is the usual choice
+        options.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "available": membership.can_decide and (state is None or state.available),
+                "manual": state is not None and state.available and not state.automatic,
+                "reason": (state.reason if state is not None else ""),
+                "url": state.manual_url if state is not None else "",
+            }
+        )
+    return options, capabilities
+
+
+def _queue_context(request: HttpRequest, params: QueryDict) -> dict:
+    filterset = ItemFilter(params or None, queryset=selectors.items_for_user(request.user), user=request.user)
+    items = filterset.qs if filterset.is_valid() else Item.objects.none()
+    table = ItemTable(items)
+    RequestConfig(
+        request,
+        paginate={"paginator_class": LazyPaginator, "per_page": _per_page(params), "page": _page(params)},
+    ).configure(table)
+    memberships = {m.account_id: m for m in Membership.objects.filter(user=request.user).select_related("account")}
+    _annotate_suggestions(table, memberships)
+    return {
+        "filter": filterset,
+        "table": table,
+        "can_decide_any": any(m.can_decide for m in memberships.values()),
+        "has_accounts": bool(memberships),
+        "decision_kinds": [k for k in DecisionKind if k != DecisionKind.DELETE],
+        "queue_url": f"{reverse('moderation:queue')}?{params.urlencode()}" if params else reverse("moderation:queue"),
+    }
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    context = _queue_context(request, request.GET)
+    partial = request.htmx and not request.htmx.boosted
+    return render(request, "moderation/_queue_results.html" if partial else "moderation/queue.html", context)
+
+
+def _per_page(params: QueryDict) -> int:
+    try:
+        return max(5, min(100, int(params.get("per_page", settings.SAFERPOL_QUEUE_PAGE_SIZE))))
+    except ValueError:
+        return settings.SAFERPOL_QUEUE_PAGE_SIZE
+
+
+def _page(params: QueryDict) -> int:
+    try:
+        return max(1, int(params.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _annotate_suggestions(table: ItemTable, memberships: dict[int, Membership]) -> None:
+    capabilities: dict[int, dict] = {}
+    for row in table.paginated_rows:
+        item = row.record
+        if item.account_id not in capabilities:
+            capabilities[item.account_id] = connector_for(item.account.platform).capabilities(item.account)
+        item.suggestion = suggest_action(item, capabilities[item.account_id])
+        membership = memberships.get(item.account_id)
+        item.can_decide = bool(membership and membership.can_decide)
+
+
+def _back_to_queue(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("moderation:queue")
+
+
+@login_required
+@require_POST
+def queue_decide(request: HttpRequest) -> HttpResponse:
+    """Decide many items at once; each item is checked and reported on its own."""
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _queue_response(request)
+
+    kind, note = form.cleaned_data["action"], form.cleaned_data["note"]
+    items = Item.objects.filter(code__in=form.cleaned_data["items"]).select_related("account", "author")
+    member_of = {m.account_id: m for m in Membership.objects.filter(user=request.user)}
+    done, problems = 0, []
+    found = 0
+    for item in items:
+        membership = member_of.get(item.account_id)
+        if membership is None:
+            continue  # an outsider's item is reported as not found, like a missing one
+        found += 1
+        if not membership.can_decide:
+            problems.append(f"{item.author.handle}: your role can't decide on {item.account}.")
+            continue
+        try:
+            services.item_decide(item=item, user=request.user, kind=kind, note=note, ip_address=client_ip(request))
+            done += 1
+        except services.DecisionNotPossible as exc:
+            problems.append(f"@{item.author.handle}: {exc}")
+    missing = len(form.cleaned_data["items"]) - found
+    if done:
+        messages.success(request, f"{DecisionKind(kind).label}: recorded for {done} item{'s' if done != 1 else ''}.")
+    if missing:
+        messages.error(request, f"{missing} selected item{'s' if missing != 1 else ''} could not be found.")
+    for problem in problems[:10]:
+        messages.warning(request, problem)
+    return _queue_response(request)
+
+
+def _queue_response(request: HttpRequest) -> HttpResponse:
+    """htmx gets the refreshed results for the same filters; a plain form post is redirected."""
+    target = _back_to_queue(request)
+    if request.htmx:
+        params = QueryDict(urlsplit(target).query)
+        return render(request, "moderation/_queue_results.html", _queue_context(request, params))
+    return redirect(target)
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    item, membership = selectors.item_for_user(request.user, code)
+    return render(request, "moderation/item_detail.html", _item_context(item, membership))
+
+
+def _item_context(item: Item, membership: Membership, form: DecisionForm | None = None) -> dict:
+    options, capabilities = _decision_options(item, membership)
+    return {
+        "item": item,
+        "membership": membership,
+        "hits": item.hits.all(),
+        "decisions": selectors.item_decisions(item),
+        "author_items": selectors.author_recent_items(item),
+        "author_decisions": selectors.author_earlier_decisions(item),
+        "suggestion": suggest_action(item, capabilities),
+        "options": options,
+        "form": form or DecisionForm(),
+        "police_guidance": services.POLICE_GUIDANCE,
+        "role_label": Role(membership.role).label,
+    }
+
+
+@login_required
+@require_POST
+def item_decide(request: HttpRequest, code: str) -> HttpResponse:
+    item, membership = selectors.item_for_user(request.user, code, to_decide=True)
+    form = DecisionForm(request.POST)
+    status = 200
+    if form.is_valid():
+        try:
+            services.item_decide(
+                item=item,
+                user=request.user,
+                kind=form.cleaned_data["action"],
+                note=form.cleaned_data["note"],
+                ip_address=client_ip(request),
+            )
+        except services.DecisionNotPossible as exc:
+            form.add_error("action", str(exc))
+            status = 400
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, f"{DecisionKind(form.cleaned_data['action']).label}: recorded.")
+            if not request.htmx:
+                return redirect(_after_decision_url(request, item))
+            item.refresh_from_db()
+            form = None
+    else:
+        status = 400
+    if request.htmx:
+        return render(request, "moderation/_decision_panel.html", _item_context(item, membership, form), status=status)
+    for errors in (form.errors.values() if form else []):
+        for error in errors:
+            messages.error(request, error)
+    return redirect("moderation:item", code=item.code)
+
+
+def _after_decision_url(request: HttpRequest, item: Item) -> str:
+    """Back to the queue (keeping its filters) when the decision came from there."""
+    if request.POST.get("next"):
+        return _back_to_queue(request)
+    return reverse("moderation:item", kwargs={"code": item.code})
+
+
+@login_required
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    table = AuditTable(selectors.audit_events_for_user(request.user))
+    RequestConfig(request, paginate={"paginator_class": LazyPaginator, "per_page": 50}).configure(table)
+    return render(request, "moderation/audit.html", {"table": table})

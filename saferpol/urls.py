@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from moderation import views as moderation_views
+
+urlpatterns = [
+    path("", moderation_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("queue/", include("moderation.urls")),
+    path("healthz", moderation_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
