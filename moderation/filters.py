@@ -22,15 +22,10 @@ class ItemFilter(django_filters.FilterSet):
     account = django_filters.ModelChoiceFilter(
         queryset=CampaignAccount.objects.none(), to_field_name="code", empty_label="All accounts"
     )
-    platform = django_filters.ChoiceFilter(
-        field_name="platform", choices=Platform.choices, empty_label="All platforms"
-    )
-    rule = django_filters.TypedChoiceFilter(
-        choices=RULE_CHOICES, coerce=int, method="filter_rule", empty_label="Any rule"
-    )
-    severity = django_filters.TypedChoiceFilter(
+    platform = django_filters.ChoiceFilter(field_name="platform", choices=Platform.choices, empty_label="All platforms")
+    rule = django_filters.ChoiceFilter(choices=RULE_CHOICES, method="filter_rule", empty_label="Any rule")
+    severity = django_filters.ChoiceFilter(
         choices=[(s.value, f"{s.label} or worse") for s in Severity if s != Severity.NONE],
-        coerce=int,
         method="filter_severity",
         empty_label="Any severity",
     )
@@ -38,11 +33,15 @@ class ItemFilter(django_filters.FilterSet):
         choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None
     )
     since = django_filters.DateFilter(
-        field_name="posted_at", lookup_expr="date__gte", label="From",
+        field_name="posted_at",
+        lookup_expr="date__gte",
+        label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = django_filters.DateFilter(
-        field_name="posted_at", lookup_expr="date__lte", label="To",
+        field_name="posted_at",
+        lookup_expr="date__lte",
+        label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -50,7 +49,7 @@ class ItemFilter(django_filters.FilterSet):
         model = Item
         fields: list[str] = []
 
-    def __init__(self, data=None, *args, user=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, data=None, *args, user=None, **kwargs):
         data = data.copy() if data is not None else {}
         # The queue opens on what needs a decision; "all" shows everything.
         if not data.get("status"):
@@ -58,13 +57,13 @@ class ItemFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["account"].queryset = accounts_for_user(user)
 
-    def filter_rule(self, queryset: QuerySet[Item], name: str, value: int) -> QuerySet[Item]:
+    def filter_rule(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         if not value:
             return queryset
-        return queryset.filter(Exists(RuleHit.objects.filter(item=OuterRef("pk"), rule=value)))
+        return queryset.filter(Exists(RuleHit.objects.filter(item=OuterRef("pk"), rule=int(value))))
 
-    def filter_severity(self, queryset: QuerySet[Item], name: str, value: int) -> QuerySet[Item]:
-        return queryset.filter(severity__gte=value) if value else queryset
+    def filter_severity(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
+        return queryset.filter(severity__gte=int(value)) if value else queryset
 
     def filter_status(self, queryset: QuerySet[Item], name: str, value: str) -> QuerySet[Item]:
         if value == NEEDS_DECISION:

@@ -13,7 +13,9 @@ MAX_BULK_ITEMS = 500
 class DecisionForm(forms.Form):
     action = forms.ChoiceField(
         choices=DecisionKind.choices,
-        error_messages={"invalid_choice": "Unknown action %(value)s: choose hide, mute, block, report, dismiss or escalate."},
+        error_messages={
+            "invalid_choice": "Unknown action %(value)s: choose hide, mute, block, report, dismiss or escalate."
+        },
     )
     note = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -6,8 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
-
+from django.db.models import F, Q
 
 
 class Platform(models.TextChoices):
@@ -178,12 +177,28 @@ class Item(models.Model):
             models.UniqueConstraint(fields=["platform", "external_id"], name="item_unique_per_platform"),
         ]
         indexes = [
-            # The queue: one account's items of a status, most severe then newest first.
+            # The queue's default view: what still needs a decision on one account, most severe
+            # then newest first, read straight off the index a page at a time.
             models.Index(
-                fields=["account", "status", "-severity", "-posted_at"], name="item_queue_order"
+                F("account"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                condition=Q(status__in=["open", "escalated"]),
+                name="item_queue_needs_decision",
             ),
-            # Queue across every status (the "all" view) and the author context panel.
-            models.Index(fields=["account", "-severity", "-posted_at"], name="item_account_severity"),
+            # The same for people working several accounts at once.
+            models.Index(
+                F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                condition=Q(status__in=["open", "escalated"]),
+                name="item_needs_decision_all",
+            ),
+            # Any other status filter, and the "all" view.
+            models.Index(
+                F("account"), F("status"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                name="item_queue_by_status",
+            ),
+            models.Index(
+                F("account"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                name="item_queue_all",
+            ),
             models.Index(fields=["author", "-posted_at"], name="item_author_recent"),
         ]
 
@@ -302,7 +317,7 @@ class UnreliableDomain(models.Model):
 
 
 class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003 - same signature as QuerySet.update
+    def update(self, **kwargs):
         raise PermissionError("The audit log is append-only")
 
     def delete(self):
@@ -346,10 +361,10 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["account", "-at"], name="audit_account_recent")]
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("The audit log is append-only")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only")

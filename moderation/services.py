@@ -43,7 +43,7 @@ def audit_record(
     *,
     verb: str,
     summary: str,
-    actor=None,  # noqa: ANN001 - a User or None for the system
+    actor=None,
     account: CampaignAccount | None = None,
     obj: object | None = None,
     detail: dict | None = None,
@@ -112,9 +112,7 @@ def _author_upsert(*, platform: str, fetched: FetchedAuthor) -> Author:
         "verified": fetched.verified,
         "profile_url": fetched.profile_url[:500],
     }
-    author, _ = Author.objects.update_or_create(
-        platform=platform, external_id=fetched.external_id, defaults=values
-    )
+    author, _ = Author.objects.update_or_create(platform=platform, external_id=fetched.external_id, defaults=values)
     return author
 
 
@@ -283,7 +281,7 @@ POLICE_GUIDANCE = (
 )
 
 
-def membership_for(*, user, account: CampaignAccount) -> Membership | None:  # noqa: ANN001
+def membership_for(*, user, account: CampaignAccount) -> Membership | None:
     return Membership.objects.filter(user=user, account=account).first()
 
 
@@ -296,7 +294,7 @@ def decision_capability(*, account: CampaignAccount, kind: str) -> CapabilitySta
 
 
 @transaction.atomic
-def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str | None = None) -> Decision:  # noqa: ANN001
+def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str | None = None) -> Decision:
     """Record a human decision on an item and queue the action it causes."""
     if kind not in DecisionKind.values:
         raise DecisionNotPossible(f"Unknown action {kind!r}: choose one of {', '.join(DecisionKind.values)}.")
@@ -325,9 +323,7 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
         return decision
     if kind == DecisionKind.ESCALATE or (state is not None and not state.automatic):
         guidance = POLICE_GUIDANCE if kind == DecisionKind.ESCALATE else f"{state.reason} {state.manual_url}".strip()
-        Action.objects.create(
-            decision=decision, kind=kind, status=Action.Status.MANUAL, guidance=guidance
-        )
+        Action.objects.create(decision=decision, kind=kind, status=Action.Status.MANUAL, guidance=guidance)
         audit_record(
             verb=AuditEvent.Verb.ACTION_MANUAL,
             actor=user,

@@ -9,23 +9,25 @@ from moderation.models import AuditEvent
 from moderation.services import audit_record
 
 
-def _ip(request) -> str | None:  # noqa: ANN001
+def _ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
 @receiver(user_logged_in)
-def audit_login(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ANN003
+def audit_login(sender, request, user, **kwargs) -> None:
     audit_record(verb=AuditEvent.Verb.LOGIN, actor=user, summary=f"{user.username} signed in", ip_address=_ip(request))
 
 
 @receiver(user_logged_out)
-def audit_logout(sender, request, user, **kwargs) -> None:  # noqa: ANN001, ANN003
+def audit_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
-        audit_record(verb=AuditEvent.Verb.LOGOUT, actor=user, summary=f"{user.username} signed out", ip_address=_ip(request))
+        audit_record(
+            verb=AuditEvent.Verb.LOGOUT, actor=user, summary=f"{user.username} signed out", ip_address=_ip(request)
+        )
 
 
 @receiver(user_login_failed)
-def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:  # noqa: ANN001, ANN003
+def audit_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username", ""))[:150]
     audit_record(
         verb=AuditEvent.Verb.LOGIN_FAILED,

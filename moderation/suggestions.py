@@ -48,7 +48,9 @@ def suggest_action(item: Item, capabilities: dict[Capability, CapabilityState]) 
             return Suggestion(DecisionKind.MUTE, "Abusive: this platform can't block here, so mute and report.")
         return Suggestion(DecisionKind.HIDE, "Abusive: hide it and report it.")
     if 4 in rules:
-        return Suggestion(DecisionKind.HIDE, "False or unverified information: hide it; the correction is in the reason.")
+        return Suggestion(
+            DecisionKind.HIDE, "False or unverified information: hide it; the correction is in the reason."
+        )
     if can(Capability.MUTE):
         return Suggestion(DecisionKind.MUTE, "Annoying rather than abusive: mute (a block can become a trophy).")
     return Suggestion(DecisionKind.HIDE, "Annoying rather than abusive: hide it.")

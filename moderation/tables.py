@@ -7,7 +7,9 @@ from moderation.models import AuditEvent, Item
 
 class ItemTable(tables.Table):
     select = tables.TemplateColumn(
-        template_name="moderation/columns/select.html", verbose_name="", orderable=False,
+        template_name="moderation/columns/select.html",
+        verbose_name="",
+        orderable=False,
         attrs={"td": {"class": "col-select"}, "th": {"class": "col-select"}},
     )
     severity = tables.TemplateColumn(template_name="moderation/columns/severity.html", orderable=False)
@@ -16,7 +18,9 @@ class ItemTable(tables.Table):
     )
     author = tables.TemplateColumn(template_name="moderation/columns/author.html", orderable=False)
     account = tables.TemplateColumn(template_name="moderation/columns/account.html", orderable=False)
-    posted_at = tables.TemplateColumn(template_name="moderation/columns/posted.html", verbose_name="Posted", orderable=False)
+    posted_at = tables.TemplateColumn(
+        template_name="moderation/columns/posted.html", verbose_name="Posted", orderable=False
+    )
     status = tables.TemplateColumn(template_name="moderation/columns/status.html", orderable=False)
 
     class Meta:

@@ -20,7 +20,7 @@ from platforms.base import ActionError
     retry_jitter=True,
     max_retries=services.MAX_ACTION_ATTEMPTS,
 )
-def action_execute(self, action_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+def action_execute(self, action_id: int) -> str:
     return services.action_run(action_id=action_id).status
 
 

@@ -87,7 +87,9 @@ class DemoConnector(Connector):
                 Capability.HIDE: AUTOMATIC,
                 Capability.MUTE: unavailable("Pages can't mute people: hide the comment or block the author."),
                 Capability.BLOCK: AUTOMATIC,
-                Capability.REPORT: manual("Pages have no reporting API: report it on the platform.", FACEBOOK_REPORT_URL),
+                Capability.REPORT: manual(
+                    "Pages have no reporting API: report it on the platform.", FACEBOOK_REPORT_URL
+                ),
                 Capability.DELETE: AUTOMATIC,
             }
         return {

@@ -15,6 +15,7 @@ CIVIL = "When will the bins on Mill Lane be collected? It's been two weeks."
 RUDE = "Shut up you absolute clown"
 _ids = itertools.count(1)
 
+
 def make_account(owner, *, handle: str, profile: str = "x", **settings) -> CampaignAccount:
     account = CampaignAccount.objects.create(
         platform="demo",
@@ -42,7 +43,9 @@ def fetched_author(**overrides) -> FetchedAuthor:
     return FetchedAuthor(**values)
 
 
-def fetched_item(text: str, *, external_id: str | None = None, author: FetchedAuthor | None = None, **extra) -> FetchedItem:
+def fetched_item(
+    text: str, *, external_id: str | None = None, author: FetchedAuthor | None = None, **extra
+) -> FetchedItem:
     number = next(_ids)
     external_id = external_id or f"item-{number}"
     return FetchedItem(

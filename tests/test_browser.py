@@ -14,8 +14,13 @@ from tests.factories import CIVIL, PASSWORD, RACIST, RUDE, THREAT, fetched_item
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> you are a clown'
 

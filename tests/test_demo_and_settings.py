@@ -46,14 +46,19 @@ def settings_in_subprocess(env: dict[str, str], expr: str) -> str:
     proc = subprocess.run(
         [sys.executable, "-c", code],
         env={**clean, "DJANGO_SETTINGS_MODULE": "saferpol.settings", **env},
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert proc.returncode == 0 or env.get("EXPECT_FAIL"), proc.stderr
     return proc.stdout.strip() or proc.stderr
 
 
 def test_nothing_set_means_sqlite_and_in_process_tasks():
-    out = settings_in_subprocess({"SAFERPOL_DEMO": "true"}, "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER")
+    out = settings_in_subprocess(
+        {"SAFERPOL_DEMO": "true"}, "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER"
+    )
     assert out == "django.db.backends.sqlite3 True"
 
 

@@ -40,7 +40,9 @@ def test_reingesting_the_same_page_never_duplicates(account):
     assert (first.created, first.duplicates) == (2, 0)
     assert (second.created, second.duplicates) == (0, 2)
     assert Item.objects.count() == 2
-    assert RuleHit.objects.filter(item__external_id="dup-1").count() == Item.objects.get(external_id="dup-1").hits.count()
+    assert (
+        RuleHit.objects.filter(item__external_id="dup-1").count() == Item.objects.get(external_id="dup-1").hits.count()
+    )
 
 
 def test_same_id_twice_in_one_page_is_stored_once(account):

@@ -56,9 +56,28 @@ def worker():
     }
     log = open(ROOT / "var" / "test-worker.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "saferpol", "worker", "-Q", "default,ingest,actions",
-         "-P", "solo", "--without-gossip", "--without-mingle", "-l", "info", "-n", "test-worker@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "saferpol",
+            "worker",
+            "-Q",
+            "default,ingest,actions",
+            "-P",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+            "-n",
+            "test-worker@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     old = {"task_always_eager": celery_app.conf.task_always_eager, "broker_url": celery_app.conf.broker_url}
     celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL)

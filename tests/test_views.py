@@ -76,7 +76,9 @@ def test_queue_is_scoped_to_the_accounts_a_person_belongs_to(items, charlie, cha
 )
 def test_queue_filters(items, alice, params, expected):
     response = client_for(alice).get(reverse("moderation:queue"), params)
-    names = {name for name, item in items.items() if item in [r.record for r in response.context["table"].paginated_rows]}
+    names = {
+        name for name, item in items.items() if item in [r.record for r in response.context["table"].paginated_rows]
+    }
     assert names == expected
 
 
@@ -87,8 +89,17 @@ def test_account_filter_uses_the_accounts_code(items, alice, account):
 
 @pytest.mark.parametrize(
     "params",
-    [{"rule": "9"}, {"rule": "x"}, {"severity": "bad"}, {"status": "nope"}, {"since": "31/31/2020"},
-     {"page": "-4"}, {"page": "abc"}, {"per_page": "1e9"}, {"account": "not-a-uuid"}],
+    [
+        {"rule": "9"},
+        {"rule": "x"},
+        {"severity": "bad"},
+        {"status": "nope"},
+        {"since": "31/31/2020"},
+        {"page": "-4"},
+        {"page": "abc"},
+        {"per_page": "1e9"},
+        {"account": "not-a-uuid"},
+    ],
 )
 def test_bad_filter_values_never_500(items, alice, params):
     response = client_for(alice).get(reverse("moderation:queue"), params)
@@ -109,7 +120,10 @@ def test_queue_with_htmx_returns_only_the_results_partial(items, alice):
 
 def test_hostile_platform_text_is_escaped_on_every_page(ingest, alice):
     hostile_author = fetched_item("unused").author.__class__(
-        external_id="evil", handle="evil<b>", display_name=HOSTILE, bio=HOSTILE,
+        external_id="evil",
+        handle="evil<b>",
+        display_name=HOSTILE,
+        bio=HOSTILE,
         profile_url="javascript:alert(1)",
     )
     [item] = ingest(fetched_item(f"{THREAT} {HOSTILE}", author=hostile_author))
@@ -209,7 +223,9 @@ def test_decide_unknown_action_is_a_clear_error_not_a_500(items, alice, action):
     response = client.post(item_url(items["threat"], "item_decide"), {"action": action}, follow=True)
     assert response.status_code == 200
     assert not Decision.objects.exists()
-    assert b"choose hide, mute, block, report, dismiss or escalate" in response.content or b"required" in response.content
+    assert (
+        b"choose hide, mute, block, report, dismiss or escalate" in response.content or b"required" in response.content
+    )
 
 
 def test_decide_impossible_action_says_why(items, alice):
@@ -269,7 +285,9 @@ def test_bulk_decide_by_comms_officer_decides_nothing(items, carol):
     assert not Decision.objects.exists()
 
 
-@pytest.mark.parametrize("payload", [{"action": "hide"}, {"action": "hide", "items": ["nonsense"]}, {"action": "zap", "items": []}])
+@pytest.mark.parametrize(
+    "payload", [{"action": "hide"}, {"action": "hide", "items": ["nonsense"]}, {"action": "zap", "items": []}]
+)
 def test_bulk_decide_bad_input_is_a_message_not_a_500(items, alice, payload):
     response = client_for(alice).post(reverse("moderation:queue_decide"), payload, follow=True)
     assert response.status_code == 200
@@ -328,3 +346,14 @@ def test_audit_log_is_scoped_to_the_persons_accounts(items, alice, charlie):
 
 def test_healthz_answers(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_page_size_is_capped_and_a_page_past_the_end_falls_back_to_the_first(ingest, alice):
+    ingest(*[f"{RUDE} number {n}" for n in range(110)])
+    client = client_for(alice)
+    big = client.get(reverse("moderation:queue"), {"per_page": "100000"})
+    assert len(list(big.context["table"].paginated_rows)) == 100
+    far = client.get(reverse("moderation:queue"), {"page": "999"})
+    assert far.context["table"].page.number == 1
+    second = client.get(reverse("moderation:queue"), {"page": "2", "per_page": "100"})
+    assert len(list(second.context["table"].paginated_rows)) == 10

@@ -22,11 +22,11 @@ from moderation.rules import Engine
 class Command(BaseCommand):
     help = "Classify JSON lines of replies against the five rules of engagement."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--input", default="-", help="JSON lines file (default: standard input)")
         parser.add_argument("--output", default="-", help="where to write verdicts (default: standard output)")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         engine = self._engine()
         source = self._open(options["input"], "r")
         sink = self._open(options["output"], "w")
@@ -69,7 +69,7 @@ class Command(BaseCommand):
             stream.reconfigure(encoding="utf-8", errors="backslashreplace" if mode == "w" else "replace")
             return stream
         try:
-            return open(path, mode, encoding="utf-8", errors="replace" if mode == "r" else "backslashreplace")  # noqa: SIM115
+            return open(path, mode, encoding="utf-8", errors="replace" if mode == "r" else "backslashreplace")
         except OSError as exc:
             raise CommandError(f"cannot open {path}: {exc.strerror}") from exc
 

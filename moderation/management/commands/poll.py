@@ -13,11 +13,11 @@ from moderation.services import account_poll
 class Command(BaseCommand):
     help = "Fetch new items for every connected account and run them through the rules."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--account", help="only this handle")
         parser.add_argument("--loop", type=float, default=0, help="keep polling, this many seconds apart")
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         if options["loop"] < 0:
             raise CommandError("--loop must be a positive number of seconds")
         while True:

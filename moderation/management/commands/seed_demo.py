@@ -23,7 +23,7 @@ DEMO_USERS = (
 class Command(BaseCommand):
     help = "Create the demo logins and accounts and load the demo replies (demo mode only)."
 
-    def handle(self, *args, **options) -> None:  # noqa: ANN002, ANN003
+    def handle(self, *args, **options) -> None:
         if not settings.DEMO_MODE:
             raise CommandError("The demo logins are for demo mode only: set SAFERPOL_DEMO=true.")
         sample = load_sample()
@@ -44,14 +44,16 @@ class Command(BaseCommand):
         User = get_user_model()  # noqa: N806
         users = {}
         for username, first, last, _ in DEMO_USERS:
-            user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
             if created or not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             users[username] = user
         return users
 
-    def _accounts(self, sample: dict, *, owner) -> list[CampaignAccount]:  # noqa: ANN001
+    def _accounts(self, sample: dict, *, owner) -> list[CampaignAccount]:
         accounts = []
         for record in sample["accounts"]:
             account, _ = CampaignAccount.objects.get_or_create(
@@ -72,7 +74,13 @@ class Command(BaseCommand):
         for claim in sample.get("claims", []):
             FalseClaim.objects.update_or_create(
                 code=claim["code"],
-                defaults={"claim": claim["claim"], "correction": claim["correction"], "source_url": claim["source_url"]},
+                defaults={
+                    "claim": claim["claim"],
+                    "correction": claim["correction"],
+                    "source_url": claim["source_url"],
+                },
             )
         for domain in sample.get("unreliable_domains", []):
-            UnreliableDomain.objects.get_or_create(domain=domain.lower(), defaults={"reason": "Listed by the demo team"})
+            UnreliableDomain.objects.get_or_create(
+                domain=domain.lower(), defaults={"reason": "Listed by the demo team"}
+            )
