@@ -180,23 +180,35 @@ class Item(models.Model):
             # The queue's default view: what still needs a decision on one account, most severe
             # then newest first, read straight off the index a page at a time.
             models.Index(
-                F("account"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                F("account"),
+                F("severity").desc(),
+                F("posted_at").desc(),
+                F("id").desc(),
                 condition=Q(status__in=["open", "escalated"]),
                 name="item_queue_needs_decision",
             ),
             # The same for people working several accounts at once.
             models.Index(
-                F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                F("severity").desc(),
+                F("posted_at").desc(),
+                F("id").desc(),
                 condition=Q(status__in=["open", "escalated"]),
                 name="item_needs_decision_all",
             ),
             # Any other status filter, and the "all" view.
             models.Index(
-                F("account"), F("status"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                F("account"),
+                F("status"),
+                F("severity").desc(),
+                F("posted_at").desc(),
+                F("id").desc(),
                 name="item_queue_by_status",
             ),
             models.Index(
-                F("account"), F("severity").desc(), F("posted_at").desc(), F("id").desc(),
+                F("account"),
+                F("severity").desc(),
+                F("posted_at").desc(),
+                F("id").desc(),
                 name="item_queue_all",
             ),
             models.Index(fields=["author", "-posted_at"], name="item_author_recent"),

@@ -82,6 +82,17 @@ def rules_engine() -> Engine:
     return engine
 
 
+def claims_register_import(*, claims: list[dict], domains: list[str], reason: str = "") -> None:
+    """Add or update false claims and unreliable domains in the team's register."""
+    for claim in claims:
+        FalseClaim.objects.update_or_create(
+            code=claim["code"],
+            defaults={"claim": claim["claim"], "correction": claim["correction"], "source_url": claim["source_url"]},
+        )
+    for domain in domains:
+        UnreliableDomain.objects.get_or_create(domain=domain.strip().lower(), defaults={"reason": reason})
+
+
 # --- Ingest ------------------------------------------------------------------------------
 
 

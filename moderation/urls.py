@@ -10,4 +10,5 @@ urlpatterns = [
     path("items/<uuid:code>/", views.item_detail, name="item"),
     path("items/<uuid:code>/decide/", views.item_decide, name="item_decide"),
     path("audit/", views.audit_log, name="audit"),
+    path("accounts/", views.accounts, name="accounts"),
 ]

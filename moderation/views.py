@@ -251,3 +251,19 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     RequestConfig(request, paginate=False).configure(table)
     paginate_lazily(table, page=_page(request.GET), per_page=50)
     return render(request, "moderation/audit.html", {"table": table})
+
+
+@login_required
+@require_GET
+def accounts(request: HttpRequest) -> HttpResponse:
+    """The person's campaign accounts: their role, polling state and what each platform allows."""
+    rows = []
+    for membership in (
+        Membership.objects.filter(user=request.user)
+        .select_related("account")
+        .order_by("account__platform", "account__handle")
+    ):
+        account = membership.account
+        capabilities = connector_for(account.platform).capabilities(account)
+        rows.append({"account": account, "role": Role(membership.role).label, "capabilities": capabilities.items()})
+    return render(request, "moderation/accounts.html", {"rows": rows})

@@ -46,6 +46,8 @@ def env_int(name: str, default: int) -> int:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Set by bin/test only: plain-HTTP test servers, an insecure key, static files from source.
+TESTING = env_bool("SAFERPOL_TESTING", False)
 
 # The demo flag turns on the demo logins and relaxes two-step checks in later issues; it is
 # never implied by anything else, so production settings cannot pick it up by accident.
@@ -53,7 +55,7 @@ DEMO_MODE = env_bool("SAFERPOL_DEMO", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or DEMO_MODE or os.environ.get("SAFERPOL_TESTING"):
+    if DEBUG or DEMO_MODE or TESTING:
         SECRET_KEY = "insecure-local-only-key-not-for-production"
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set unless DEBUG or SAFERPOL_DEMO is on")
@@ -107,7 +109,10 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # Persistent connections in production; none in tests, where server threads come and go.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=0 if TESTING else 60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -143,13 +148,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or os.environ.get("SAFERPOL_TESTING")
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 # Serve straight from the source folders when nothing has been collected (tests, first run).
-WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or bool(os.environ.get("SAFERPOL_TESTING"))
+WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 
 # Platform API base URLs: tests and staging point these at a local stand-in.
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.x.com").rstrip("/")
@@ -198,7 +203,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG and not DEMO_MODE:
+if not (DEBUG or DEMO_MODE or TESTING):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

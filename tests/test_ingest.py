@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.models import AccountPost, Author, Item, RuleHit, Severity
-from moderation.services import account_poll, item_ingest_page
+from moderation.services import account_poll, claims_register_import, item_ingest_page
 from platforms.base import FetchedPost, FetchPage
 from platforms.demo import load_sample
 from tests.factories import CIVIL, RACIST, THREAT, fetched_author, fetched_item
@@ -86,6 +86,8 @@ def test_demo_account_first_poll_loads_backlog_then_trickles(account):
 
 
 def test_demo_backlog_covers_every_rule(account):
+    sample = load_sample()
+    claims_register_import(claims=sample["claims"], domains=sample["unreliable_domains"])
     account_poll(account=account)
     assert set(RuleHit.objects.values_list("rule", flat=True)) == {1, 2, 3, 4, 5}
 

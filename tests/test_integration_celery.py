@@ -81,7 +81,7 @@ def worker():
     )
     old = {"task_always_eager": celery_app.conf.task_always_eager, "broker_url": celery_app.conf.broker_url}
     celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
-    celery_app._pool = None
+    forget_connections()
     try:
         wait_for(lambda: celery_app.control.ping(timeout=1), timeout=60, what="the Celery worker to answer")
         yield process
@@ -93,7 +93,14 @@ def worker():
             process.kill()
         log.close()
         celery_app.conf.update(**old)
-        celery_app._pool = None
+        forget_connections()
+
+
+def forget_connections() -> None:
+    """Drop the app's cached broker connections so the new broker URL takes effect."""
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.__dict__.pop("control", None)
 
 
 def test_worker_carries_out_a_decision_through_redis(worker, ingest, alice):
@@ -126,6 +133,9 @@ def test_beat_tick_polls_due_accounts_on_the_ingest_queue(worker, account):
     from moderation.tasks import poll_due_accounts
 
     poll_due_accounts.delay()
-    wait_for(lambda: Item.objects.filter(account=account).count() > 50, what="the demo backlog to be ingested")
-    account.refresh_from_db()
-    assert account.poll_cursor == "0" and account.last_poll_error == ""
+    polled = wait_for(
+        lambda: CampaignAccount.objects.filter(pk=account.pk, poll_cursor="0").first(),
+        what="the demo backlog to be ingested",
+    )
+    assert polled.last_poll_error == ""
+    assert Item.objects.filter(account=account).count() > 50

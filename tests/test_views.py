@@ -241,7 +241,7 @@ def test_decide_with_htmx_returns_the_decision_panel(items, alice):
     assert response.status_code == 200
     body = response.content.decode()
     assert 'id="decision-panel"' in body and "<html" not in body
-    assert "Escalate by alice" in body
+    assert "<strong>Escalate</strong> by alice" in body
 
 
 def test_decide_with_htmx_and_an_impossible_action_returns_400_with_the_reason(items, alice):
@@ -321,10 +321,11 @@ def test_bulk_decide_with_htmx_returns_refreshed_results(items, alice):
 # --- Audit log and sign-in ---------------------------------------------------------------
 
 
-def test_audit_log_shows_decisions_and_sign_ins(items, alice):
+def test_audit_log_shows_decisions_action_outcomes_and_sign_ins(items, alice, django_capture_on_commit_callbacks):
     client = Client()
     assert client.post(reverse("login"), {"username": "alice", "password": PASSWORD}).status_code == 302
-    client.post(item_url(items["threat"], "item_decide"), {"action": "hide"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(item_url(items["threat"], "item_decide"), {"action": "hide"})
     body = client.get(reverse("moderation:audit")).content.decode()
     assert "alice signed in" in body
     assert "Hide reply on" in body
@@ -357,3 +358,9 @@ def test_page_size_is_capped_and_a_page_past_the_end_falls_back_to_the_first(ing
     assert far.context["table"].page.number == 1
     second = client.get(reverse("moderation:queue"), {"page": "2", "per_page": "100"})
     assert len(list(second.context["table"].paginated_rows)) == 10
+
+
+def test_accounts_page_lists_only_the_persons_accounts_with_what_each_allows(account, charlies_account, alice):
+    body = client_for(alice).get(reverse("moderation:accounts")).content.decode()
+    assert "@AliceForMillbrook" in body and "CharlieForEastfield" not in body
+    assert "Enterprise access" in body and "Guided manual step" in body

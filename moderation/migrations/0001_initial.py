@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,241 +15,461 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='UnreliableDomain',
+            name="UnreliableDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=253, unique=True)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("domain", models.CharField(max_length=253, unique=True)),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('platform', models.CharField(choices=[('demo', 'Demo'), ('x', 'X')], max_length=20)),
-                ('external_id', models.CharField(max_length=100)),
-                ('handle', models.CharField(max_length=100)),
-                ('display_name', models.CharField(blank=True, max_length=200)),
-                ('profile_created_at', models.DateTimeField(blank=True, null=True)),
-                ('followers_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('following_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('posts_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('default_avatar', models.BooleanField(default=False)),
-                ('bio', models.TextField(blank=True)),
-                ('verified', models.BooleanField(default=False)),
-                ('profile_url', models.URLField(blank=True, max_length=500)),
-                ('first_seen_at', models.DateTimeField(auto_now_add=True)),
-                ('last_seen_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("platform", models.CharField(choices=[("demo", "Demo"), ("x", "X")], max_length=20)),
+                ("external_id", models.CharField(max_length=100)),
+                ("handle", models.CharField(max_length=100)),
+                ("display_name", models.CharField(blank=True, max_length=200)),
+                ("profile_created_at", models.DateTimeField(blank=True, null=True)),
+                ("followers_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("following_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("posts_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("default_avatar", models.BooleanField(default=False)),
+                ("bio", models.TextField(blank=True)),
+                ("verified", models.BooleanField(default=False)),
+                ("profile_url", models.URLField(blank=True, max_length=500)),
+                ("first_seen_at", models.DateTimeField(auto_now_add=True)),
+                ("last_seen_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('platform', 'external_id'), name='author_unique_per_platform')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("platform", "external_id"), name="author_unique_per_platform")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CampaignAccount',
+            name="CampaignAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('platform', models.CharField(choices=[('demo', 'Demo'), ('x', 'X')], max_length=20)),
-                ('handle', models.CharField(max_length=100)),
-                ('display_name', models.CharField(blank=True, max_length=200)),
-                ('external_id', models.CharField(max_length=100)),
-                ('status', models.CharField(choices=[('connected', 'Connected'), ('reconnect', 'Needs reconnecting'), ('paused', 'Paused')], default='connected', max_length=20)),
-                ('settings', models.JSONField(blank=True, default=dict)),
-                ('poll_cursor', models.CharField(blank=True, max_length=100)),
-                ('poll_interval_seconds', models.PositiveIntegerField(default=300)),
-                ('last_polled_at', models.DateTimeField(blank=True, null=True)),
-                ('last_poll_error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_accounts', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("platform", models.CharField(choices=[("demo", "Demo"), ("x", "X")], max_length=20)),
+                ("handle", models.CharField(max_length=100)),
+                ("display_name", models.CharField(blank=True, max_length=200)),
+                ("external_id", models.CharField(max_length=100)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("connected", "Connected"), ("reconnect", "Needs reconnecting"), ("paused", "Paused")],
+                        default="connected",
+                        max_length=20,
+                    ),
+                ),
+                ("settings", models.JSONField(blank=True, default=dict)),
+                ("poll_cursor", models.CharField(blank=True, max_length=100)),
+                ("poll_interval_seconds", models.PositiveIntegerField(default=300)),
+                ("last_polled_at", models.DateTimeField(blank=True, null=True)),
+                ("last_poll_error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_accounts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['platform', 'handle'],
+                "ordering": ["platform", "handle"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor_label', models.CharField(blank=True, max_length=150)),
-                ('verb', models.CharField(choices=[('decision', 'Decision'), ('action_done', 'Action done'), ('action_failed', 'Action failed'), ('action_manual', 'Manual step'), ('login', 'Login'), ('login_failed', 'Failed login'), ('logout', 'Logout'), ('export', 'Export'), ('ingest', 'Items received')], max_length=30)),
-                ('object_type', models.CharField(blank=True, max_length=40)),
-                ('object_code', models.CharField(blank=True, max_length=64)),
-                ('summary', models.CharField(max_length=500)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='moderation.campaignaccount')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("actor_label", models.CharField(blank=True, max_length=150)),
+                (
+                    "verb",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision"),
+                            ("action_done", "Action done"),
+                            ("action_failed", "Action failed"),
+                            ("action_manual", "Manual step"),
+                            ("login", "Login"),
+                            ("login_failed", "Failed login"),
+                            ("logout", "Logout"),
+                            ("export", "Export"),
+                            ("ingest", "Items received"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=40)),
+                ("object_code", models.CharField(blank=True, max_length=64)),
+                ("summary", models.CharField(max_length=500)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="moderation.campaignaccount",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AccountPost',
+            name="AccountPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('text', models.TextField()),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='moderation.campaignaccount')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("external_id", models.CharField(max_length=100)),
+                ("text", models.TextField()),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="moderation.campaignaccount",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('hide', 'Hide reply'), ('mute', 'Mute author'), ('block', 'Block author'), ('report', 'Report to platform'), ('delete', 'Delete'), ('dismiss', 'Dismiss (not a violation)'), ('escalate', 'Escalate')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hide", "Hide reply"),
+                            ("mute", "Mute author"),
+                            ("block", "Block author"),
+                            ("report", "Report to platform"),
+                            ("delete", "Delete"),
+                            ("dismiss", "Dismiss (not a violation)"),
+                            ("escalate", "Escalate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
+                "ordering": ["-decided_at"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('kind', models.CharField(choices=[('hide', 'Hide reply'), ('mute', 'Mute author'), ('block', 'Block author'), ('report', 'Report to platform'), ('delete', 'Delete'), ('dismiss', 'Dismiss (not a violation)'), ('escalate', 'Escalate')], max_length=20)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('failed', 'Failed'), ('manual', 'Manual step')], default='pending', max_length=20)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('guidance', models.TextField(blank=True)),
-                ('external_reference', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='action', to='moderation.decision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hide", "Hide reply"),
+                            ("mute", "Mute author"),
+                            ("block", "Block author"),
+                            ("report", "Report to platform"),
+                            ("delete", "Delete"),
+                            ("dismiss", "Dismiss (not a violation)"),
+                            ("escalate", "Escalate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                            ("manual", "Manual step"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("guidance", models.TextField(blank=True)),
+                ("external_reference", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="action", to="moderation.decision"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FalseClaim',
+            name="FalseClaim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True)),
-                ('claim', models.TextField()),
-                ('correction', models.TextField()),
-                ('source_url', models.URLField(max_length=500)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=60, unique=True)),
+                ("claim", models.TextField()),
+                ("correction", models.TextField()),
+                ("source_url", models.URLField(max_length=500)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('platform', models.CharField(choices=[('demo', 'Demo'), ('x', 'X')], max_length=20)),
-                ('external_id', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('reply', 'Reply'), ('mention', 'Mention'), ('comment', 'Comment'), ('message', 'Message')], max_length=20)),
-                ('text', models.TextField()),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('conversation_id', models.CharField(blank=True, max_length=100)),
-                ('author_snapshot', models.JSONField(default=dict)),
-                ('raw', models.JSONField(blank=True, default=dict)),
-                ('posted_at', models.DateTimeField()),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(0, 'none'), (1, 'low'), (2, 'medium'), (3, 'high'), (4, 'critical')], default=0)),
-                ('status', models.CharField(choices=[('clear', 'No rule broken'), ('open', 'Awaiting decision'), ('escalated', 'Escalated'), ('actioned', 'Actioned'), ('dismissed', 'Dismissed')], default='clear', max_length=20)),
-                ('engine_version', models.CharField(blank=True, max_length=40)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='moderation.campaignaccount')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='moderation.author')),
-                ('in_reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='moderation.accountpost')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("platform", models.CharField(choices=[("demo", "Demo"), ("x", "X")], max_length=20)),
+                ("external_id", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reply", "Reply"),
+                            ("mention", "Mention"),
+                            ("comment", "Comment"),
+                            ("message", "Message"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("conversation_id", models.CharField(blank=True, max_length=100)),
+                ("author_snapshot", models.JSONField(default=dict)),
+                ("raw", models.JSONField(blank=True, default=dict)),
+                ("posted_at", models.DateTimeField()),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "none"), (1, "low"), (2, "medium"), (3, "high"), (4, "critical")], default=0
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("clear", "No rule broken"),
+                            ("open", "Awaiting decision"),
+                            ("escalated", "Escalated"),
+                            ("actioned", "Actioned"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="clear",
+                        max_length=20,
+                    ),
+                ),
+                ("engine_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="moderation.campaignaccount",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="items", to="moderation.author"
+                    ),
+                ),
+                (
+                    "in_reply_to",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to="moderation.accountpost"
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='decision',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='moderation.item'),
+            model_name="decision",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="moderation.item"
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('moderator', 'Co-moderator'), ('comms', 'Comms officer')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='moderation.campaignaccount')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("owner", "Owner"), ("moderator", "Co-moderator"), ("comms", "Comms officer")],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="moderation.campaignaccount",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RuleHit',
+            name="RuleHit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.PositiveSmallIntegerField()),
-                ('category', models.CharField(max_length=40)),
-                ('score', models.FloatField()),
-                ('severity', models.PositiveSmallIntegerField(choices=[(0, 'none'), (1, 'low'), (2, 'medium'), (3, 'high'), (4, 'critical')])),
-                ('reason', models.TextField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hits', to='moderation.item')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rule", models.PositiveSmallIntegerField()),
+                ("category", models.CharField(max_length=40)),
+                ("score", models.FloatField()),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[(0, "none"), (1, "low"), (2, "medium"), (3, "high"), (4, "critical")]
+                    ),
+                ),
+                ("reason", models.TextField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="hits", to="moderation.item"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-severity', 'rule'],
+                "ordering": ["-severity", "rule"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaignaccount',
-            constraint=models.UniqueConstraint(fields=('platform', 'external_id'), name='account_unique_per_platform'),
+            model_name="campaignaccount",
+            constraint=models.UniqueConstraint(fields=("platform", "external_id"), name="account_unique_per_platform"),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['account', '-at'], name='audit_account_recent'),
+            model_name="auditevent",
+            index=models.Index(fields=["account", "-at"], name="audit_account_recent"),
         ),
         migrations.AddConstraint(
-            model_name='accountpost',
-            constraint=models.UniqueConstraint(fields=('account', 'external_id'), name='post_unique_per_account'),
+            model_name="accountpost",
+            constraint=models.UniqueConstraint(fields=("account", "external_id"), name="post_unique_per_account"),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['status', 'created_at'], name='action_outbox'),
+            model_name="action",
+            index=models.Index(fields=["status", "created_at"], name="action_outbox"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(models.F('account'), models.OrderBy(models.F('severity'), descending=True), models.OrderBy(models.F('posted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status__in', ['open', 'escalated'])), name='item_queue_needs_decision'),
+            model_name="item",
+            index=models.Index(
+                models.F("account"),
+                models.OrderBy(models.F("severity"), descending=True),
+                models.OrderBy(models.F("posted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("status__in", ["open", "escalated"])),
+                name="item_queue_needs_decision",
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(models.OrderBy(models.F('severity'), descending=True), models.OrderBy(models.F('posted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status__in', ['open', 'escalated'])), name='item_needs_decision_all'),
+            model_name="item",
+            index=models.Index(
+                models.OrderBy(models.F("severity"), descending=True),
+                models.OrderBy(models.F("posted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                condition=models.Q(("status__in", ["open", "escalated"])),
+                name="item_needs_decision_all",
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(models.F('account'), models.F('status'), models.OrderBy(models.F('severity'), descending=True), models.OrderBy(models.F('posted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='item_queue_by_status'),
+            model_name="item",
+            index=models.Index(
+                models.F("account"),
+                models.F("status"),
+                models.OrderBy(models.F("severity"), descending=True),
+                models.OrderBy(models.F("posted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="item_queue_by_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(models.F('account'), models.OrderBy(models.F('severity'), descending=True), models.OrderBy(models.F('posted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='item_queue_all'),
+            model_name="item",
+            index=models.Index(
+                models.F("account"),
+                models.OrderBy(models.F("severity"), descending=True),
+                models.OrderBy(models.F("posted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="item_queue_all",
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['author', '-posted_at'], name='item_author_recent'),
+            model_name="item",
+            index=models.Index(fields=["author", "-posted_at"], name="item_author_recent"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('platform', 'external_id'), name='item_unique_per_platform'),
+            model_name="item",
+            constraint=models.UniqueConstraint(fields=("platform", "external_id"), name="item_unique_per_platform"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('account', 'user'), name='one_membership_per_user'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("account", "user"), name="one_membership_per_user"),
         ),
         migrations.AddIndex(
-            model_name='rulehit',
-            index=models.Index(fields=['rule', 'item'], name='rulehit_rule_item'),
+            model_name="rulehit",
+            index=models.Index(fields=["rule", "item"], name="rulehit_rule_item"),
         ),
         migrations.AddConstraint(
-            model_name='rulehit',
-            constraint=models.CheckConstraint(condition=models.Q(('rule__gte', 1), ('rule__lte', 5)), name='rulehit_rule_1_to_5'),
+            model_name="rulehit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rule__gte", 1), ("rule__lte", 5)), name="rulehit_rule_1_to_5"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rulehit',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='rulehit_score_0_to_1'),
+            model_name="rulehit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 0), ("score__lte", 1)), name="rulehit_score_0_to_1"
+            ),
         ),
     ]

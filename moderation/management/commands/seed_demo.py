@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from moderation.models import CampaignAccount, FalseClaim, Membership, Role, UnreliableDomain
-from moderation.services import account_poll
+from moderation.models import CampaignAccount, Membership, Role
+from moderation.services import account_poll, claims_register_import
 from platforms.demo import load_sample
 
 DEMO_PASSWORD = "saferpol-demo"
@@ -33,7 +33,11 @@ class Command(BaseCommand):
             for account in accounts:
                 for username, _, _, role in DEMO_USERS:
                     Membership.objects.update_or_create(account=account, user=users[username], defaults={"role": role})
-            self._register(sample)
+            claims_register_import(
+                claims=sample.get("claims", []),
+                domains=sample.get("unreliable_domains", []),
+                reason="Listed by the demo team",
+            )
         for account in accounts:
             if not account.poll_cursor:
                 result = account_poll(account=account)
@@ -69,18 +73,3 @@ class Command(BaseCommand):
             )
             accounts.append(account)
         return accounts
-
-    def _register(self, sample: dict) -> None:
-        for claim in sample.get("claims", []):
-            FalseClaim.objects.update_or_create(
-                code=claim["code"],
-                defaults={
-                    "claim": claim["claim"],
-                    "correction": claim["correction"],
-                    "source_url": claim["source_url"],
-                },
-            )
-        for domain in sample.get("unreliable_domains", []):
-            UnreliableDomain.objects.get_or_create(
-                domain=domain.lower(), defaults={"reason": "Listed by the demo team"}
-            )

@@ -1,0 +1,157 @@
+"""Throughput and latency of the rules engine on realistic mixed replies.
+
+    python bench/classify.py [--n 20000] [--seed 7]
+
+Prints marginal throughput (replies per second, engine start-up and reply generation excluded)
+and single-reply latency percentiles. Replies are generated from templates: mostly ordinary
+constituent replies, plus rude, abusive, threatening, discriminatory, false-claim, link-bearing
+and obfuscated ones, with a mix of ordinary and throwaway author profiles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+REGISTERED_CLAIMS = (
+    ("park-sale", "The council is selling Victoria Park to housing developers", "It is not for sale.", ""),
+    ("bins-monthly", "Black bin collections are being cut to once a month", "They stay fortnightly.", ""),
+    ("road-closure", "Station Road will be closed to cars for the new cycle lane", "It stays open.", ""),
+)
+UNRELIABLE = ("townhalltruth.example", "leaks-daily.example")
+
+PLACES = [
+    "Larch Avenue",
+    "Station Road",
+    "Church Street",
+    "the high street",
+    "Victoria Park",
+    "Mill Lane",
+    "the estate",
+]
+THINGS = ["bins", "potholes", "streetlights", "bus shelter", "library", "cycle lane", "crossing", "parking", "drains"]
+CLEAN = [
+    "Thanks for sorting the {thing} on {place} so quickly.",
+    "Any update on the {thing} near {place}? It's been three weeks now.",
+    "I won't be voting for you again after the {thing} decision. Resign.",
+    "This {thing} scheme is a disgrace and you know it.",
+    "Could you raise the {thing} on {place} at the next committee meeting please?",
+    "Bloody {thing} again on {place}. When will it be fixed?",
+    "Great turnout at the {place} litter pick this morning, well done everyone.",
+    "My mum is 84 and can't get to the shops since the bus was cut. Please help.",
+    "As a gay man who grew up on {place} I'm proud of this town. Thank you.",
+    "Is the surgery on Saturday at the community centre or the library?",
+    "The {thing} outside 14 {place} has been broken since March.",
+]
+RUDE = [
+    "You useless muppet, fix the {thing}.",
+    "Shut up and sort the {thing} on {place}.",
+    "What a clown. Three months for the {thing}.",
+    "WHEN ARE YOU GOING TO FIX THE {thing_upper}?? IDIOT!!",
+]
+ABUSE = ["You're a lying piece of sh*t.", "Scum. Absolute scum.", "Worthless c*nt, resign."]
+THREAT = [
+    "I know where you live.",
+    "If the {thing} goes ahead I will k i l l  y o u",
+    "hope you d13 in a fire",
+    "do everyone a favour and k\u200bill yourself",
+    "Vote for the {thing} and you'll regret it.",
+]
+HATE = [
+    "Go back to your own country.",
+    "Immigrants are vermin and you let them in.",
+    "Women shouldn't be in politics.",
+    "Too old and senile to run a council.",
+    "Tr*nnies at the library, disgusting.",
+]
+CLAIM_REPLIES = [
+    "They're flogging Victoria Park to developers, it's all agreed.",
+    "black bins only emptied once a month from April, thanks for nothing",
+    "Read this https://townhalltruth.example/{thing}-cover-up before you trust her",
+]
+MIX = [(CLEAN, 0.62), (RUDE, 0.12), (ABUSE, 0.04), (THREAT, 0.06), (HATE, 0.06), (CLAIM_REPLIES, 0.10)]
+
+
+def make_replies(n: int, seed: int) -> list[tuple[str, dict]]:
+    rng = random.Random(seed)
+    pools, weights = zip(*MIX, strict=True)
+    now = datetime.now(UTC)
+    replies = []
+    for _ in range(n):
+        template = rng.choice(rng.choices(pools, weights=weights)[0])
+        thing = rng.choice(THINGS)
+        text = template.format(place=rng.choice(PLACES), thing=thing, thing_upper=thing.upper())
+        if rng.random() < 0.2:
+            author = {
+                "handle": f"resident{rng.randint(1_000_000, 9_999_999)}",
+                "display_name": "",
+                "created_at": (now - timedelta(days=rng.randint(0, 20))).isoformat(),
+                "followers_count": rng.randint(0, 5),
+                "following_count": rng.randint(100, 2000),
+                "default_avatar": True,
+                "bio": "",
+            }
+        else:
+            author = {
+                "handle": "JoanPritchard",
+                "display_name": "Joan Pritchard",
+                "created_at": "2015-06-01T09:00:00Z",
+                "followers_count": rng.randint(50, 900),
+                "following_count": rng.randint(50, 900),
+                "default_avatar": False,
+                "bio": "Millbrook resident.",
+                "verified": False,
+            }
+        replies.append((text, author))
+    return replies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20_000, help="replies to classify (default 20000)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    # Start-up: importing compiles the patterns; building the engine prepares the register.
+    from moderation.rules import Claim, Engine, Register
+
+    engine = Engine(Register(claims=tuple(Claim(*c) for c in REGISTERED_CLAIMS), unreliable_domains=UNRELIABLE))
+    startup = time.perf_counter() - started
+    replies = make_replies(args.n, args.seed)
+    for text, author in replies[:200]:  # warm caches (character folding, lru) before timing
+        engine.classify(text, author)
+
+    latencies = []
+    flagged = 0
+    clock = time.perf_counter
+    total_start = clock()
+    for text, author in replies:
+        t0 = clock()
+        verdict = engine.classify(text, author)
+        latencies.append(clock() - t0)
+        flagged += bool(verdict.hits)
+    total = clock() - total_start
+
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+    mean_length = statistics.mean(len(text) for text, _ in replies)
+    registered = len(REGISTERED_CLAIMS)
+    print(f"engine {Engine.VERSION}: start-up {startup * 1000:.1f} ms (import + build), {registered} registered claims")
+    print(f"replies: {len(replies)} ({flagged} flagged), mean length {mean_length:.0f} chars")
+    print(f"throughput: {len(replies) / total:,.0f} replies/s (one core, start-up excluded)")
+    print(f"latency ms: p50 {pct(50):.3f}  p95 {pct(95):.3f}  p99 {pct(99):.3f}  max {latencies[-1] * 1000:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,621 @@
+"""Rule 2, ``threat`` (always critical): threats to life, safety or property, wished harm, telling
+someone to kill themselves, and publishing where someone lives or how to ring them.
+
+Precision matters as much as recall here: a threat pages a human and may bring in the police,
+so "I'll shoot you an email", "we'll kill you at the ballot box" and "drop dead gorgeous" must
+not fire. Each pattern therefore names who acts and on whom, and the weaker ones are dropped
+when the sentence is about elections.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from moderation.rules.context import electoral
+from moderation.rules.lexicon import ANY_GROUP
+from moderation.rules.normalise import Document
+from moderation.rules.patterns import PatternSet, matches, phrase, scan
+from moderation.rules.verdict import Cue
+
+YOU = r"(?:you|u|ya|yah|ye|youse|yous)"
+YOUR = r"(?:your|ur|yer|yor)"
+TPOS = r"(?:your|ur|yer|his|her|their)"
+FAMILY = (
+    r"(?:family|wife|husband|kids|kid|children|child|son|sons|daughter|daughters|partner|boyfriend|girlfriend"
+    r"|mum|mom|mother|dad|father|parents|baby|babies|grandkids|grandchildren|staff|dog|cat|little ones|missus)"
+)
+PROPERTY = (
+    r"(?:office|car|house|home|windows?|front door|door|constituency office|surgery|shop|garage|van|tyres"
+    r"|garden|office windows|car windows|place)"
+)
+TARGET = rf"(?:{YOU}|him|her|them|the lot of (?:you|them)|all of (?:you|them)|{TPOS} {FAMILY}|you and {TPOS} {FAMILY})"
+# Who says they will act, with how: "i'll", "we're going to", "someone will", "imma".
+SUBJECT_MODAL = (
+    r"(?:\b(?:i|we|someone|somebody|some1|one of us|my mates|my lads|the lads)"
+    r"(?:'ll|ll| will| shall| would|'d| could| am going to|'m going to| m going to| am gonna|'m gonna| m gonna"
+    r"| gonna| gunna| wanna| want to| am coming to|'m coming to| are going to|'re going to| are gonna|'re gonna"
+    r"| need to| should| must| intend to| plan to| promise to|'m about to| am about to| can't wait to| cant wait to"
+    r"|'d love to| would love to|'d happily| would happily| will personally|'ll personally)"
+    r"|\b(?:imma|ima|i'ma))"
+)
+ADVERBS = (
+    r"(?: (?:personally|happily|gladly|fucking|fkn|effing|just|actually|literally|really|definitely|absolutely"
+    r"|seriously|genuinely|still|then|come and|come round and|come over and|go and|go round and|find you and"
+    r"|track you down and|hunt you down and|get you and|wait for you and|catch you and|be the one to))*"
+)
+VIOLENT = (
+    r"(?:kill|murder|stab|shoot|knife|strangle|throttle|choke|behead|butcher|slaughter|torture|lynch|rape|execute"
+    r"|hang|maim|hurt|harm|batter|punch|glass|burn|gut|slit|smash|bash|bomb|shank|beat|thump|deck|twat|kick|cut"
+    r"|end|slap|attack|assault|acid|petrol bomb|firebomb)"
+)
+PERSON_SUBJECT = (
+    rf"(?:you|u|he|she|they|them|him|her|people like (?:you|him|her|them|that)|all of (?:you|them)"
+    rf"|the lot of (?:you|them)|every (?:one|last one) of (?:you|them)|politicians|councillors|cllrs|mps|traitors"
+    rf"|the traitors|tories|the tories|paedos|nonces|you lot|(?:all )?{ANY_GROUP}|[a-z]+(?:ers|ors|ians|ists|ites|men"
+    rf"|people|folk))"
+)
+HARMED = (
+    r"(?:die|hang|be hanged|be hung|be shot|be killed|be stabbed|be lynched|be strung up|be executed|be raped"
+    r"|be beaten|burn|be burned|be burnt|be put down|be gassed|be culled|be exterminated|be beheaded|be murdered"
+    r"|be tortured|be shot on sight|be lined up and shot|be put against a wall|be hung drawn and quartered"
+    r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated)"
+)
+# "I'll shoot you an email", "beat you at the ballot box", "kick you out in May", "cut you some slack".
+_NOT_VIOLENCE_AFTER = re.compile(
+    r"^ ?(?:an? |the |a quick |over an? )?(?:email|e-?mail|message|dm|text|line|note|link|reply|copy|invite|invitation"
+    r"|letter|pm|call|ring|wave|look|smile)\b|^ ?(?:out|off|some slack|a break|a deal|in on|at|in the|to it|fair|by"
+    r"|with kindness"
+    r"|head|heads|down a peg)\b|^ (?:out to dry)"
+)
+_TRAFFIC = re.compile(
+    r"\b(?:road|roads|traffic|cycl\w*|bikes?|crossing|junction|driv\w*|cars?|lorr\w*|vans?|bus|buses|speed\w*"
+    r"|pavement|potholes?|walking|ice|icy|flood\w*)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern
+    score: float
+    label: str
+    electoral_guard: bool = False  # dropped when the sentence is about elections
+    traffic_guard: bool = False  # dropped when it reads as a road-safety warning
+    after_guard: bool = False  # dropped when followed by "an email", "at the polls"...
+
+
+def _p(pattern: str, score: float, label: str, **flags: bool) -> _Pattern:
+    return _Pattern(phrase(pattern), score, label, **flags)
+
+
+_PATTERNS: tuple[_Pattern, ...] = (
+    # --- direct threats --------------------------------------------------------------
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>{VIOLENT} (?:the (?:shit|crap|hell|life|fuck) out of )?{YOU})\b",
+        0.97,
+        "direct threat",
+        after_guard=True,
+        electoral_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>{VIOLENT} (?:the (?:shit|crap|hell|life|fuck) out of )?{TPOS} {FAMILY})\b",
+        0.97,
+        "threat against family",
+        after_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>{VIOLENT} (?:the (?:shit|crap|hell|life|fuck) out of )?(?:him|her|them"
+        rf"|the lot of them|all of them))\b",
+        0.88,
+        "direct threat",
+        after_guard=True,
+        electoral_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:beat|kick|smash|bash|knock|batter|punch) {TARGET} (?:up|senseless"
+        rf"|to death|to a pulp"
+        rf"|black and blue|unconscious|into next week))",
+        0.95,
+        "direct threat",
+    ),
+    _p(
+        rf"(?P<q>(?:kick|smash|bash|cave|punch|stamp|knock) {TPOS} (?:fucking )?(?:head|face|teeth|skull|brains?) in)",
+        0.93,
+        "direct threat",
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:break|snap|smash) {TPOS} (?:legs?|neck|arms?|jaw|fingers|nose|face|knees"
+        rf"|kneecaps|skull))",
+        0.95,
+        "direct threat",
+    ),
+    _p(rf"(?P<q>(?:slit|cut) {TPOS} (?:fucking )?throat)", 0.95, "direct threat"),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:burn|torch|firebomb|petrol bomb|smash up|smash|wreck|trash|brick|blow up"
+        rf"|bomb|set fire to"
+        rf"|vandalise|vandalize|key|slash) (?:down )?{TPOS} {PROPERTY})",
+        0.9,
+        "threat to property",
+    ),
+    _p(
+        rf"(?P<q>(?:brick|bricks|rock|petrol bomb|firework) through {TPOS} (?:\w+\s)?windows?)",
+        0.85,
+        "threat to property",
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:put|stick|shove) (?:a bullet|a knife|one|a blade|a round|a brick) (?:in"
+        rf"|into|through|between) "
+        rf"(?:{TARGET}|{TPOS} \w+))",
+        0.95,
+        "direct threat",
+    ),
+    _p(rf"(?P<q>bullet (?:in|between|through) {TPOS} (?:head|eyes|brain|skull|face|back))", 0.9, "direct threat"),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:run|mow) {TARGET} (?:over|down))",
+        0.88,
+        "direct threat",
+        electoral_guard=True,
+    ),
+    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:hunt|track) {TARGET} down)", 0.9, "direct threat"),
+    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>string {TARGET} up)", 0.95, "direct threat"),
+    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:set|light) {TARGET} (?:on fire|alight|ablaze))", 0.95, "direct threat"),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:find|get) {YOU})(?= ?(?:$|[.!,;]|and\b|soon|one day|eventually|wherever"
+        rf"|mark my|when you"
+        r"|trust me|believe me|for this|for that|back|sooner or later|don't you worry))",
+        0.8,
+        "direct threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"(?:{SUBJECT_MODAL}|\b(?:we're|we are|i'm|i am|they're|they are)){ADVERBS} (?P<q>(?:come|coming) (?:for"
+        rf"|after) {TARGET})\b",
+        0.8,
+        "direct threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:make {YOU} (?:suffer|bleed|disappear|pay for this|pay for that)"
+        rf"|teach {YOU} a lesson|sort {YOU} out(?= ?(?:$|[.!,;]|properly|good|once and for all))"
+        rf"|end {YOU}|do {YOU} in|take {YOU} out(?! (?:for|to|on))))",
+        0.75,
+        "direct threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:pay {TARGET} a (?:little )?visit|visit {YOU} at (?:home|your house)"
+        rf"|turn up at {TPOS} (?:house|home|door)"
+        rf"|(?:come|pop|go) round (?:to )?(?:{TPOS} (?:house|home|place|door)|yours|hers|his)))",
+        0.75,
+        "threatens to visit",
+        electoral_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:pop|go|come|head|drop) round (?:to )?(?:hers|his|theirs|her (?:place|house|home)|his (?:place"
+        r"|house|home)"
+        r"|your (?:place|house|home)|yours))",
+        0.7,
+        "threatens to visit",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?:i'll|i will|we'll|we will|i'm|i am|we're|we are"
+        rf"|ill)(?: be)?(?: the one)? (?P<q>waiting (?:for (?:{YOU}|her|him) )?"
+        r"(?:outside|after|in the car park|at (?:home|your|her|his)|by your)\w*)",
+        0.75,
+        "veiled threat",
+    ),
+    # --- harm foretold to the reader ----------------------------------------------------
+    _p(
+        rf"\b(?P<q>{YOU}(?:'ll|ll| will| are going to|'re going to| re going to| are gonna|'re gonna| gonna)(?:\s\w+)? "
+        r"(?:get|be|end up) (?:stabbed|shot|beaten|battered|attacked|done in|lynched|hanged|hung|raped|murdered"
+        r"|knifed|glassed"
+        r"|burned|burnt|bashed|smashed|kicked in|put in hospital|beaten up|sorted out|dealt with))",
+        0.9,
+        "threat of harm",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>{YOU}(?:'ll|ll| will| are going to|'re going to| re going to| are gonna|'re gonna| gonna)(?:\s\w+)? "
+        r"(?:get|be|end up) (?:hurt|killed|in hospital|dead|in a (?:ditch|box|body bag|wheelchair)))",
+        0.85,
+        "threat of harm",
+        electoral_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        r"\b(?:anyone|anybody|any \w+|whoever|he|she|they|that \w+|those \w+|every \w+)(?: who| that)?(?:\s\S+){0,8}? "
+        r"(?P<q>(?:will|'ll|is going to|are going to|gonna|is gonna) get (?:battered|stabbed|shot|beaten|beaten up"
+        r"|lynched"
+        r"|knifed|glassed|done in|kicked in|a kicking|a beating|what's coming|hurt))",
+        0.85,
+        "threat of harm",
+        electoral_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>{YOU}(?:'re| are|re| r) (?:a )?dead(?: (?:man|woman|meat|men))?)(?= ?(?:$|[.!,;]|when|if|mate|pal"
+        rf"|now|already|soon"
+        r"|walking|you hear|trust me|kid\b))",
+        0.95,
+        "direct threat",
+    ),
+    _p(r"(?P<q>dead (?:man|woman) walking)", 0.85, "direct threat", electoral_guard=True),
+    _p(
+        rf"\b(?P<q>{YOU}(?:'re| are|re| will be|'ll be) next)(?= ?(?:$|[.!?]))",
+        0.6,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", electoral_guard=True),
+    _p(
+        r"(?P<q>watch your back|better watch out|sleep with one eye open"
+        r"|look over your shoulder"
+        r"|won't (?:be|feel) safe|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
+        r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u))",
+        0.8,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b{YOU}(?:'ll|ll| will| are going to|'re going to) (?P<q>(?:get|have) what's coming(?: to (?:you|u))?)",
+        0.85,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:shame|pity) if (?:something|anything) (?:bad |nasty )?(?:were to |was to |should "
+        r"|ever )?happen(?:ed|s)? to)",
+        0.88,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>(?:see|watch|wait and see) what happens to {TPOS} (?:\w+\s)?(?:{FAMILY}|{PROPERTY}))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>something (?:bad |nasty |terrible )?(?:will|might|could|is going to|is gonna"
+        rf"|may) happen to (?:{TARGET}|{TPOS} \w+))",
+        0.8,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(r"(?:^|[.!?] )(?P<q>(?:it )?would be a shame)(?= ?(?:$|[.!?]|, wouldn't it|, eh))", 0.6, "veiled threat"),
+    # --- knowing where someone lives ----------------------------------------------------
+    _p(
+        rf"\b(?:i|we|i've|we've|people|everyone|my mates|they)(?:\s\w+)?(?: now)? (?:know|knows|found|find|have|got"
+        rf"|know exactly"
+        rf"|found out|figured out|worked out)(?: exactly)? (?P<q>where {YOU} (?:live|sleep|stay)s?)\b",
+        0.95,
+        "knows where they live",
+    ),
+    _p(
+        rf"\b(?:i|we|i've|we've|people|everyone|they)(?:\s\w+)? (?:know|knows|found out"
+        rf"|found)(?: exactly)? (?P<q>where {YOU} (?:work|park))\b",
+        0.8,
+        "knows where they are",
+    ),
+    _p(
+        rf"(?:know|found out|found|got|have|know exactly) (?:\w+\s){{0,2}}?(?P<q>(?:where"
+        rf"|which school) {TPOS} {FAMILY}(?:\s\w+){{0,3}} "
+        r"(?:live|lives|go to school|goes to school|go|goes|sleep|sleeps|study|play|plays|work|works))",
+        0.95,
+        "knows where their family is",
+    ),
+    _p(rf"(?:know|found|have|got) (?P<q>{TPOS} (?:home )?address)", 0.9, "knows their address"),
+    _p(
+        r"(?:know|found out|found) (?P<q>where (?:he|she|they|the councillor|the cllr) (?:lives?|sleeps?))",
+        0.9,
+        "knows where they live",
+    ),
+    _p(
+        rf"(?:know|found out) (?P<q>(?:which|what) (?:car|house|motor|vehicle)(?:\s\w+){{0,2}} (?:is yours|{YOU} drive"
+        rf"|{YOU} own|is hers"
+        rf"|is his|{YOU} have|{YOU} park))",
+        0.8,
+        "knows their car",
+    ),
+    _p(
+        rf"(?:know|found out|i see|i've seen|i watch|clocked) (?P<q>(?:what time|when) {YOU} (?:leave|get home|finish"
+        rf"|arrive|go home"
+        r"|walk|lock up))",
+        0.85,
+        "watches their movements",
+    ),
+    _p(
+        rf"(?:know|found out) (?P<q>where {YOUR} (?:office|surgery|constituency office) is)",
+        0.7,
+        "knows where they are",
+    ),
+    _p(
+        rf"(?P<q>{YOUR} (?:kids?|children|son|daughter|grandkids) (?:go|goes|are|is) (?:to"
+        rf"|at) (?:\S+\s){{0,3}}?(?:primary|school|academy"
+        r"|nursery|college|high))\b",
+        0.85,
+        "names their children's school",
+    ),
+    _p(
+        rf"(?:i|we) (?:know|clocked|have) (?P<q>{YOUR} (?:car|reg|registration|number plate|plates))",
+        0.8,
+        "knows their car",
+    ),
+    _p(rf"(?P<q>followed {TARGET} home)", 0.85, "followed them home"),
+    # --- conditional threats ------------------------------------------------------------
+    _p(
+        rf"\bif {YOU} (?:\S+\s){{0,10}}?(?P<q>(?:{YOU}(?:'ll|ll| will)|{YOU}(?:'re| are) going to|then) (?:regret it"
+        rf"|regret this|be sorry"
+        r"|pay|pay for it|pay for this|get hurt|be next|suffer|find out|see what happens|know about it"
+        r"|wish you hadn't|wish you never had))",
+        0.85,
+        "conditional threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?:vote|back|support|approve|close|shut|do|push|sign|build|pass)(?:\s\S+){{0,6}} and (?P<q>{YOU}(?:'ll|ll"
+        rf"| will) (?:regret it"
+        r"|regret this|be sorry|pay for it|suffer|get hurt|find out|know about it|see what happens))",
+        0.8,
+        "conditional threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\bor (?P<q>{YOU}(?:'ll|ll| will) (?:get hurt|regret it|pay|be sorry|suffer|be next|find out))",
+        0.85,
+        "conditional threat",
+        electoral_guard=True,
+    ),
+    _p(r"(?P<q>\bor else)(?= ?(?:$|[.!?]))", 0.65, "veiled threat", electoral_guard=True),
+    _p(
+        rf"\b(?P<q>{YOU}(?:'ll|ll| will) regret (?:it|this|that|the day))\b",
+        0.7,
+        "conditional threat",
+        electoral_guard=True,
+    ),
+    _p(r"(?P<q>you(?:'ve| have) been warned)", 0.55, "veiled threat", electoral_guard=True),
+    # --- wished harm ----------------------------------------------------------------
+    _p(
+        rf"\b(?P<q>hope (?:that )?(?:{YOU}|he|she|they|him|her|{TPOS} {FAMILY}"
+        rf"|you and {TPOS} {FAMILY})(?:\s\w+){{0,2}}? (?:die|dies|died"
+        r"|get cancer|gets cancer|get killed|gets killed|get raped|gets raped|get stabbed|gets stabbed|get shot"
+        r"|gets shot|burns? to death"
+        r"|get run over|gets run over|get hit by a (?:bus|car|train|lorry)|drop dead|drops dead|catch \w+ and die"
+        r"|never wake up"
+        r"|have a heart attack|has a heart attack|get battered|get beaten|get attacked|get hurt|gets hurt|get acid))",
+        0.92,
+        "wished harm",
+    ),
+    _p(
+        rf"\b(?P<q>hope (?:that )?(?:someone|somebody|some \w+|a \w+|they|people)(?:\s\w+){{0,2}}? (?:runs?|kills?"
+        rf"|stabs?"
+        rf"|shoots?|batters?|beats?|punches?|rapes?|burns?|attacks?|knifes?|glasses?|hurts?) (?:{YOU}|him|her"
+        rf"|{TPOS} \w+)"
+        r"(?: over| up| down)?)",
+        0.9,
+        "wished harm",
+    ),
+    _p(
+        rf"\b(?P<q>hope (?:that )?(?:{TPOS} (?:house|home|office|car|place)|it)(?:\s\w+){{0,2}}? (?:burns? down"
+        rf"|gets? (?:burned"
+        r"|burnt|torched|firebombed|smashed up|smashed)|blows? up))",
+        0.85,
+        "wished harm",
+    ),
+    _p(
+        rf"\b(?:someone|somebody|people|they|one of us) (?:needs? to|should|ought to|will|is going to|are going to"
+        rf"|wants? to)"
+        rf" (?P<q>(?:teach {YOU} a lesson|sort {YOU} out|deal with {YOU}|shut {YOU} up|pay {YOU} a visit"
+        rf"|have a word with {YOU}))\b",
+        0.75,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:deserve|deserves|get|gets|getting) (?:everything|all|exactly what)(?: that's| that is| what's"
+        r"| thats|'s)?"
+        r" coming(?: to (?:you|u|him|her))?)",
+        0.7,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>{YOU}(?:'ll|ll| will)(?: \w+)? be sorry)(?= ?(?:$|[.!,;]|if\b|when\b|mate|pal|trust me|mark my))",
+        0.7,
+        "conditional threat",
+        electoral_guard=True,
+    ),
+    # "Watch yourself" is advice on icy pavements; with a time or place for it, it is menace.
+    _p(
+        r"(?P<q>\bwatch (?:yourself|your step)\b)(?=[^.!?]{0,40}\b(?:tonight|tomorrow night|after the meeting"
+        r"|when you leave"
+        r"|on your way home|on the way home|in the car park|outside|at night|walking home|next time i see you))",
+        0.75,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?:i'm|i am|we're|we are|i'll be|we'll be) (?P<q>coming (?:round|over|to (?:your|ur) (?:house|home"
+        rf"|office|place))"
+        rf"(?:\s\w+){{0,3}} (?:to )?(?:sort {YOU} out|deal with {YOU}|see {YOU}|have a word|teach {YOU}))",
+        0.75,
+        "threatens to visit",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>hope (?:that )?(?:{YOU}|he|she|they|him|her)(?:\s\w+){{0,2}}? (?:rot|rots|suffer|suffers|choke"
+        rf"|chokes|burn|burns))\b",
+        0.65,
+        "wished harm",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?:someone|somebody|people|they|one of you|anyone|anybody|you lot)(?: really)? (?:should|needs? to"
+        rf"|ought to|has to|have to"
+        rf"|will|is going to|wants? to|gotta|oughta|must)(?: really| just| finally)? (?P<q>(?:kill|shoot|stab|hang"
+        rf"|lynch|hurt|murder"
+        rf"|batter|beat up|rape|bomb|burn|string up|knife|glass|take out|do in|acid|run over) {TARGET})\b",
+        0.9,
+        "incitement to violence",
+        after_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>{PERSON_SUBJECT} (?:all )?(?:deserves?|needs?|ought|should|must)(?: all)?(?: to)? {HARMED})\b"
+        r"(?! (?:out to dry|up|parliament|(?:your|his|her|their|its) heads?))",
+        0.9,
+        "wished harm",
+    ),
+    _p(
+        r"(?P<q>\bdrop dead)\b(?! (?:gorgeous|good|beautiful|handsome|funny|brilliant|lovely|stunning))",
+        0.8,
+        "wished harm",
+    ),
+    _p(
+        r"(?P<q>\bgo (?:and )?die\b|\bjust die\b|die in a (?:fire|ditch|hole|car crash)|go (?:and )?(?:get"
+        r"|catch) cancer)",
+        0.88,
+        "wished harm",
+    ),
+    _p(
+        r"\b(?:needs?|deserves?|wants?|could do with|asking for) (?P<q>(?:a bullet|a good kicking|a kicking|a beating"
+        r"|a good slap|a smack"
+        r"|a punch|putting down|stringing up|a hanging|shooting|a knife|stabbing|a brick|acid|a good hiding|a hiding"
+        r"|a battering"
+        r"|lining up against a wall))",
+        0.8,
+        "wished harm",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"(?:^|[.!?,] |\b(?:just|let's|lets|should|i say|time to|need to|we need to|we should|gonna) )(?P<q>(?:kill"
+        rf"|shoot|hang|lynch"
+        rf"|gas|stab|murder|string up|round up and shoot|exterminate|wipe out) (?:them|em|'em|the lot|the lot of them"
+        rf"|all of them"
+        rf"|every (?:one|last one) of them|the traitors|all the traitors|(?:all )?(?:the )?{ANY_GROUP})(?: all)?)\b"
+        r"(?! with kindness)",
+        0.9,
+        "incitement to violence",
+    ),
+    _p(rf"(?P<q>\b(?:kill|gas|exterminate|shoot|hang|burn) all (?:the )?{ANY_GROUP})", 0.95, "incitement to violence"),
+    # --- telling someone to kill themselves -------------------------------------------------
+    _p(
+        r"(?P<q>\bkill (?:your ?self|yo ?self|ur ?self|ya ?self|your ?selves|ur ?selves|yourselfs)|\bkys\b)",
+        0.97,
+        "tells them to kill themselves",
+    ),
+    _p(
+        r"(?P<q>\b(?:neck|hang|top|off|shoot|stab|drown|unalive|end|gas|slit|poison|delete) (?:your ?self|ur ?self"
+        r"|your ?selves|ya ?self))\b",
+        0.95,
+        "tells them to kill themselves",
+    ),
+    _p(r"(?P<q>\b(?:drink|swallow|down) (?:some |a bottle of )?bleach)", 0.9, "tells them to kill themselves"),
+    _p(
+        r"(?P<q>\b(?:jump|throw yourself) (?:off|in front of|under) (?:a |the )?(?:bridge|cliff|building|train|bus"
+        r"|roof|tower|lorry))",
+        0.85,
+        "tells them to kill themselves",
+    ),
+    _p(
+        r"(?P<q>\bdo (?:us|the world|everyone|everybody|the town|the ward|the country|the planet|humanity"
+        r"|us all)(?: all)? a (?:favour|favor)"
+        r" and (?:die|drop dead|end it|end it all|disappear permanently|jump|stop breathing|\w+ (?:your ?self"
+        r"|ur ?self)))",
+        0.95,
+        "tells them to kill themselves",
+    ),
+    _p(r"(?P<q>\bend (?:it all|your (?:own |miserable |pathetic )?life))", 0.9, "tells them to kill themselves"),
+    _p(
+        r"(?P<q>better off (?:if (?:you|u) (?:were dead|died|was dead)|with (?:you|u) dead|dead))\b",
+        0.85,
+        "wished harm",
+    ),
+)
+
+# --- Doxxing: addresses and phone numbers (read on the plain view) -------------------------
+_MOBILE = r"(?:\+44 ?\(?0?\)? ?7\d{3}|\(?07\d{3}\)?)[ .\-]?\d{3}[ .\-]?\d{3}"
+_LANDLINE = r"(?:\+44 ?\(?0?\)? ?|0)(?:1\d{2,4}|2\d|3\d{2}|8\d{2})[ .\-]?\d{3,4}[ .\-]?\d{3,4}"
+_PHONE_RE = re.compile(rf"(?<![\d+])(?P<mobile>{_MOBILE})(?!\d)|(?<![\d+])(?P<landline>{_LANDLINE})(?!\d)")
+_STREET = (
+    r"(?:road|rd|street|st|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|grove|gardens|gdns|place|pl|terrace"
+    r"|court|ct|mews|row|walk|hill|view|square|sq|rise|parade|vale|croft|fold|wynd|gate|green|park)"
+)
+_ADDRESS_RE = re.compile(
+    rf"(?<![\w£$.,])\d{{1,4}}[a-z]?,? (?:[a-z][a-z'\-]+ ){{1,3}}{_STREET}\b(?:,? (?:[a-z][a-z'\-]+ ?){{0,3}})?"
+    r"(?:,? [a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}\b)?"
+)
+_POSTCODE_RE = re.compile(r"\b[a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2}\b")
+_ADDRESS_CUE_RE = re.compile(
+    r"\b(?:lives?|living|lived|resides?|home address|address is|address's|(?:his|her|their|your|ur) (?:address|house"
+    r"|home|flat|place)"
+    r"|(?:he|she|they|you) (?:live|lives|stay|stays)|where (?:he|she|they|you) lives?)\b"
+)
+_OWN_ADDRESS_RE = re.compile(
+    r"\b(?:i|we) (?:live|lived|am|are|'m|'re|stay)\b|\b(?:my|our) (?:address|house|home|flat|street|road)\b"
+)
+_PHONE_CUE_RE = re.compile(
+    r"\b(?:his|her|their|your|ur|him|them|she's|he's|personal|private|at home|home number|day or night|all night"
+    r"|bombard|flood"
+    r"|spam|harass|tell (?:her|him|them)|let (?:her|him|them) know|give (?:her|him|them) a (?:ring|call|bell))\b"
+)
+_OWN_PHONE_RE = re.compile(
+    r"\b(?:call me|ring me|text me|contact me|reach me|phone me|whatsapp me|my (?:number|mobile|phone|landline)"
+    r"|i'm on|i am on"
+    r"|our (?:number|office|shop|phone))\b"
+)
+_ORG_PHONE_RE = re.compile(
+    r"\b(?:council|helpline|hotline|samaritans|nhs|police|switchboard|reception|contact centre|customer services"
+    r"|department"
+    r"|team|charity|advice line|freephone|office hours|opening hours)\b"
+)
+
+
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _doxxing(doc: Document) -> list[Cue]:
+    cues: list[Cue] = []
+    plain = doc.plain
+    if _DIGIT_RE.search(plain):
+        for m in matches(_PHONE_RE, plain):
+            if _OWN_PHONE_RE.search(plain) or (_ORG_PHONE_RE.search(plain) and not _PHONE_CUE_RE.search(plain)):
+                break
+            kind = "mobile" if m.group("mobile") else "landline"
+            if _PHONE_CUE_RE.search(plain):
+                score = 0.9
+            elif kind == "mobile":
+                score = 0.7
+            else:
+                continue
+            cues.append(Cue(2, "threat", score, "critical", f"publishes a phone number: {doc.cite_plain(*m.span())}"))
+            break
+        if _ADDRESS_CUE_RE.search(plain) and not _OWN_ADDRESS_RE.search(plain):
+            m = _ADDRESS_RE.search(plain)
+            if m:
+                cues.append(Cue(2, "threat", 0.9, "critical", f"publishes a home address: {doc.cite_plain(*m.span())}"))
+            else:
+                m = _POSTCODE_RE.search(plain)
+                if m:
+                    cues.append(
+                        Cue(2, "threat", 0.8, "critical", f"publishes a home postcode: {doc.cite_plain(*m.span())}")
+                    )
+    return cues
+
+
+_PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
+
+
+def detect(doc: Document) -> list[Cue]:
+    cues = _doxxing(doc)
+    for view, (s, _) in enumerate(doc.views):
+        for regex, pattern in _PATTERN_SET.candidates(s):
+            for m in scan(regex, s):
+                qa, qb = m.span("q") if m.groupdict().get("q") is not None else m.span()
+                if pattern.after_guard and _NOT_VIOLENCE_AFTER.search(s[qb : qb + 40]):
+                    continue
+                if pattern.electoral_guard and electoral(s, m.start(), m.end()):
+                    continue
+                if pattern.traffic_guard and _TRAFFIC.search(s[max(0, m.start() - 60) : m.end() + 60]):
+                    continue
+                cues.append(Cue(2, "threat", pattern.score, "critical", f"{pattern.label}: {doc.cite(view, qa, qb)}"))
+                break
+    return cues

@@ -1,0 +1,164 @@
+"""Rule 3: the seven categories, and everything that must not be mistaken for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.rules import Engine
+from moderation.rules.discrimination import CATEGORIES
+
+ENGINE = Engine()
+
+
+def categories(text: str, author: dict | None = None) -> set[str]:
+    return ENGINE.classify(text, author).categories
+
+
+def test_category_names_are_the_agreed_ones():
+    assert CATEGORIES == ("racism", "sexism", "ageism", "ableism", "homophobia", "transphobia", "religion")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # slurs, UK and US usage
+        ("Another p*ki on the council, great", "racism"),
+        ("the estate is full of pikeys now", "racism"),
+        ("bunch of wogs running the town hall", "racism"),
+        ("typical faggot councillor", "homophobia"),
+        ("you're a bender, everyone knows it", "homophobia"),
+        ("Get that tranny off the school governors", "transphobia"),
+        ("what a retard", "ableism"),
+        ("Only spastics would design a junction like that", "ableism"),
+        ("the kikes on the planning board", "religion"),
+        ("Listen here you stupid bitch", "sexism"),
+        ("another coffin dodger on the council", "ageism"),
+        # derogation and dehumanisation
+        ("Immigrants are vermin and you let them in", "racism"),
+        ("Asylum seekers are parasites, every one of them", "racism"),
+        ("these migrants are animals", "racism"),
+        ("Muslims are terrorists, simple as", "religion"),
+        ("Islam is a cancer on this town", "religion"),
+        ("Gays are perverts and shouldn't be near schools", "homophobia"),
+        ("Trans women are men in dresses", "transphobia"),
+        ("Disabled people are a drain on the rest of us", "ableism"),
+        ("Pensioners are bed blockers, the lot of them", "ageism"),
+        ("Women are too emotional to run a council", "sexism"),
+        # exclusion
+        ("Go back to your own country", "racism"),
+        ("send them back, all of them", "racism"),
+        ("Women should stay in the kitchen", "sexism"),
+        ("Get back in the kitchen, love", "sexism"),
+        ("Old people shouldn't be allowed to vote on things that affect us for fifty years", "ageism"),
+        ("You're too old to understand how people use the app", "ageism"),
+        ("Gays shouldn't be allowed to adopt", "homophobia"),
+        ("Ban the mosque extension and no more mosques in this town", "religion"),
+        ("The Jews control the planning committee", "religion"),
+        # identity-targeted insults
+        ("Typical woman, can't make a decision", "sexism"),
+        ("Are you autistic or something?", "ableism"),
+        ("Calm down dear, it's only a bypass", "sexism"),
+        ("you'll never be a real woman", "transphobia"),
+        ("dirty immigrants ruining the high street", "racism"),
+    ],
+)
+def test_discrimination_is_flagged_in_its_category(text, category):
+    verdict = ENGINE.classify(text)
+    hit = verdict.hit(category)
+    assert hit is not None, verdict.as_dict()
+    assert hit.rule == 3
+    assert hit.severity == "high"
+
+
+def test_discrimination_with_a_threat_is_critical_and_the_threat_is_reported_separately():
+    verdict = ENGINE.classify("Go back where you came from or you'll get hurt")
+    assert verdict.hit("threat").severity == "critical"
+    assert verdict.hit("threat").rule == 2
+    assert verdict.hit("racism").severity == "critical"
+    assert verdict.severity == "critical"
+
+
+def test_incitement_against_a_group_is_a_threat_and_discrimination():
+    verdict = ENGINE.classify("muslims should be shot")
+    assert {"threat", "religion"} <= verdict.categories
+    assert verdict.hit("religion").severity == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As a gay man I support the Pride picnic in the park",
+        "The mosque open day was lovely, thank you for coming",
+        "Older residents need better buses to the hospital",
+        "My daughter is autistic and the SEN transport has been cut again",
+        "Please make the new toilets accessible for wheelchair users",
+        "Proud to see so many women standing for the council this year",
+        "The synagogue and the church are running a joint food bank",
+        "Trans people deserve the same respect as everyone else",
+        "Many of our immigrants work in the care homes and the NHS",
+        "I'm 78 and I still cycle to the allotment",
+        "We go back to Poland every summer to see my grandparents",
+        "I'm flying home to Jamaica for my nan's 90th",
+        "You're never too old to learn to swim, the new lessons are great",
+        "Send them back to the drawing board, this junction design is dangerous",
+    ],
+)
+def test_neutral_or_positive_mentions_of_groups_are_clean(text):
+    assert categories(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Saying 'send them back' is racist and you should be ashamed",
+        "Someone shouted 'go back to your own country' at my neighbour. Disgusting.",
+        "Whoever keeps telling her to go back where she came from: she was born here.",
+        "It's vile to call immigrants vermin.",
+        'People calling the Pride volunteers "perverts" should be ashamed of themselves',
+    ],
+)
+def test_counter_speech_quoting_hate_to_condemn_it_is_not_discrimination(text):
+    assert not {h.category for h in ENGINE.classify(text).hits if h.rule == 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Immigrants are not vermin, they're our neighbours",
+        "Nobody here thinks Muslims are terrorists",
+        "It's a myth that disabled people are a drain on the council",
+    ],
+)
+def test_negated_hate_is_not_discrimination(text):
+    assert not {h.category for h in ENGINE.classify(text).hits if h.rule == 3}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He nipped out for a packet of fags and the shop was shut",
+        "The flooding on Dyke Road is back",
+        "Went on a bender after the count, no regrets",
+        "The flame retardant in the new cladding needs checking",
+        "As a queer woman I'm thrilled the library has a Pride display",
+        "Our cat is a Maine Coon and she sits on the wall by the bus stop",
+        "There's a chink of light in the budget at last",
+    ],
+)
+def test_homonyms_and_reclaimed_self_reference_are_not_slurs(text):
+    assert not {h.category for h in ENGINE.classify(text).hits if h.rule == 3}
+
+
+def test_i_am_not_racist_but_is_still_racist():
+    assert "racism" in categories("I'm not racist but immigrants are parasites")
+
+
+def test_obfuscated_slurs_are_caught_and_the_reason_says_so():
+    hit = ENGINE.classify("n\u200bi\u200bg\u200bg\u200be\u200br").hit("racism")
+    assert hit is not None
+    assert "obfuscated" in hit.reason
+
+
+def test_masked_slur_in_a_smoking_context_is_still_a_slur():
+    # Nobody masks "fags" when they mean cigarettes.
+    assert "homophobia" in categories("Park full of f*gs smoking and snogging")
