@@ -23,14 +23,15 @@ class ItemFilter(django_filters.FilterSet):
         queryset=CampaignAccount.objects.none(), to_field_name="code", empty_label="All accounts"
     )
     platform = django_filters.ChoiceFilter(field_name="platform", choices=Platform.choices, empty_label="All platforms")
-    rule = django_filters.ChoiceFilter(choices=RULE_CHOICES, method="filter_rule", empty_label="Any rule")
+    rule = django_filters.ChoiceFilter(choices=RULE_CHOICES, method="filter_rule", empty_label="Any rule", label="Rule")
     severity = django_filters.ChoiceFilter(
         choices=[(s.value, f"{s.label} or worse") for s in Severity if s != Severity.NONE],
         method="filter_severity",
         empty_label="Any severity",
+        label="Severity",
     )
     status = django_filters.ChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None
+        choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None, label="Status"
     )
     since = django_filters.DateFilter(
         field_name="posted_at",

@@ -78,3 +78,14 @@ def audit_events_for_user(user) -> QuerySet[AuditEvent]:
         .select_related("actor", "account")
         .order_by("-at", "-id")
     )
+
+
+def next_item_for_user(user, item: Item) -> Item | None:
+    """The next reply in the person's queue that still needs a decision, after this one."""
+    return (
+        items_for_user(user)
+        .filter(status__in=[Item.Status.OPEN, Item.Status.ESCALATED])
+        .exclude(pk=item.pk)
+        .prefetch_related(None)
+        .first()
+    )

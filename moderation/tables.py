@@ -31,7 +31,7 @@ class ItemTable(tables.Table):
         attrs = {"class": "queue-table", "id": "queue-table"}
         row_attrs = {
             "data-code": lambda record: str(record.code),
-            "class": lambda record: f"row sev-{record.severity_name}",
+            "class": lambda record: f"row row-{record.severity_name}",
             "tabindex": "-1",
         }
         empty_text = "Nothing here needs a decision. Take a break."

@@ -183,10 +183,10 @@ def _queue_response(request: HttpRequest) -> HttpResponse:
 @require_GET
 def item_detail(request: HttpRequest, code: str) -> HttpResponse:
     item, membership = selectors.item_for_user(request.user, code)
-    return render(request, "moderation/item_detail.html", _item_context(item, membership))
+    return render(request, "moderation/item_detail.html", _item_context(request.user, item, membership))
 
 
-def _item_context(item: Item, membership: Membership, form: DecisionForm | None = None) -> dict:
+def _item_context(user, item: Item, membership: Membership, form: DecisionForm | None = None) -> dict:
     options, capabilities = _decision_options(item, membership)
     return {
         "item": item,
@@ -200,6 +200,7 @@ def _item_context(item: Item, membership: Membership, form: DecisionForm | None 
         "form": form or DecisionForm(),
         "police_guidance": services.POLICE_GUIDANCE,
         "role_label": Role(membership.role).label,
+        "next_item": selectors.next_item_for_user(user, item),
     }
 
 
@@ -230,7 +231,12 @@ def item_decide(request: HttpRequest, code: str) -> HttpResponse:
     else:
         status = 400
     if request.htmx:
-        return render(request, "moderation/_decision_panel.html", _item_context(item, membership, form), status=status)
+        return render(
+            request,
+            "moderation/_decision_panel.html",
+            _item_context(request.user, item, membership, form),
+            status=status,
+        )
     for errors in form.errors.values() if form else []:
         for error in errors:
             messages.error(request, error)

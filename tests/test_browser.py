@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from moderation.models import AuditEvent, Decision
 from tests.conftest import require_service
@@ -42,6 +43,8 @@ def page(live_server):
         page.on("dialog", lambda dialog: (page.errors.append(f"dialog: {dialog.message}"), dialog.dismiss()))
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop was running used their own connection.
+        connections.close_all()
 
 
 def sign_in(page, username: str) -> None:

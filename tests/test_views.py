@@ -364,3 +364,14 @@ def test_accounts_page_lists_only_the_persons_accounts_with_what_each_allows(acc
     body = client_for(alice).get(reverse("moderation:accounts")).content.decode()
     assert "@AliceForMillbrook" in body and "CharlieForEastfield" not in body
     assert "Enterprise access" in body and "Guided manual step" in body
+
+
+def test_item_page_links_to_the_next_reply_needing_a_decision(items, alice):
+    response = client_for(alice).get(item_url(items["threat"]))
+    assert response.context["next_item"] == items["racist"]
+    assert item_url(items["racist"]) in response.content.decode()
+
+
+def test_author_join_date_is_shown_as_a_date(ingest, alice):
+    [item] = ingest(THREAT)
+    assert "1 Apr 2015" in client_for(alice).get(item_url(item)).content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django import template
@@ -37,3 +38,14 @@ SEVERITY_LABELS = {0: "none", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 @register.filter
 def severity_name(rank: int) -> str:
     return SEVERITY_LABELS.get(rank, "none")
+
+
+@register.filter
+def isodate(value: str | None) -> datetime | None:
+    """An ISO 8601 string from a stored snapshot, as a datetime for the date filter."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

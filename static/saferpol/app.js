@@ -58,6 +58,11 @@
       if (link) { link.click(); event.preventDefault(); }
       return;
     }
+    if (key === "n") {
+      var next = document.querySelector("[data-key-target=next]");
+      if (next) { next.click(); event.preventDefault(); }
+      return;
+    }
     if (key === "q" || key === "g") {
       var back = document.querySelector("[data-key-target=queue]");
       if (back) { back.click(); event.preventDefault(); }
