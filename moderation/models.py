@@ -304,6 +304,38 @@ class Action(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="action_outbox")]
 
 
+class Export(models.Model):
+    """A log export a comms officer asked for, written in the background with progress."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV (spreadsheet)"
+        JSONL = "jsonl", "JSON lines"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Writing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(CampaignAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    since = models.DateField(null=True, blank=True)
+    format = models.CharField(max_length=10, choices=Format.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    written = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    sha256 = models.CharField(max_length=64, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} export {self.code}"
+
+
 class FalseClaim(models.Model):
     """The claims register for rule 4: a false claim, its correction and the source."""
 

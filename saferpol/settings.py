@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "moderation",
     "platforms",
+    "team",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +156,9 @@ STORAGES = {
 }
 # Serve straight from the source folders when nothing has been collected (tests, first run).
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
+
+# Fernet key(s) for platform tokens at rest, newest first; required before connecting a platform.
+SAFERPOL_ENCRYPTION_KEY = os.environ.get("SAFERPOL_ENCRYPTION_KEY", "")
 
 # Platform API base URLs: tests and staging point these at a local stand-in.
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.x.com").rstrip("/")

@@ -9,6 +9,9 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("queue/", include("moderation.urls")),
+    path("exports/", include("moderation.export_urls")),
+    path("team/", include("team.urls")),
+    path("api/", include("api.urls")),
     path("healthz", moderation_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
