@@ -109,20 +109,6 @@ class Author(models.Model):
     def __str__(self) -> str:
         return f"@{self.handle}"
 
-    def profile_fields(self) -> dict:
-        """The profile in the rules engine's author format."""
-        return {
-            "handle": self.handle,
-            "display_name": self.display_name,
-            "created_at": self.profile_created_at.isoformat() if self.profile_created_at else None,
-            "followers_count": self.followers_count,
-            "following_count": self.following_count,
-            "posts_count": self.posts_count,
-            "default_avatar": self.default_avatar,
-            "bio": self.bio,
-            "verified": self.verified,
-        }
-
 
 class AccountPost(models.Model):
     """One of the campaign account's own posts: the context an incoming reply answers."""
@@ -384,7 +370,16 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", "Failed login"
         LOGOUT = "logout", "Logout"
         EXPORT = "export", "Export"
+        EXPORT_DOWNLOAD = "export_download", "Export downloaded"
         INGEST = "ingest", "Items received"
+        INVITED = "invited", "Invitation created"
+        INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+        MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        TWO_STEP = "two_step", "Two-step verification changed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

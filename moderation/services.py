@@ -128,20 +128,8 @@ def _author_upsert(*, platform: str, fetched: FetchedAuthor) -> Author:
 
 
 def _snapshot(fetched: FetchedAuthor) -> dict:
-    return {
-        "external_id": fetched.external_id,
-        "handle": fetched.handle,
-        "display_name": fetched.display_name,
-        "created_at": fetched.created_at.isoformat() if fetched.created_at else None,
-        "followers_count": fetched.followers_count,
-        "following_count": fetched.following_count,
-        "posts_count": fetched.posts_count,
-        "default_avatar": fetched.default_avatar,
-        "bio": fetched.bio,
-        "verified": fetched.verified,
-        "profile_url": fetched.profile_url,
-        "seen_at": datetime.now(UTC).isoformat(),
-    }
+    """The profile exactly as seen with this item; also what the rules engine judges."""
+    return {**fetched.profile(), "seen_at": datetime.now(UTC).isoformat()}
 
 
 def _apply_verdict(item: Item, verdict: Verdict, engine_version: str) -> None:
@@ -208,6 +196,7 @@ def _item_create(
     in_reply_to = posts.get(fetched.in_reply_to)
     if in_reply_to is None and fetched.in_reply_to:
         in_reply_to = AccountPost.objects.filter(account=account, external_id=fetched.in_reply_to).first()
+    snapshot = _snapshot(fetched.author)
     item = Item(
         account=account,
         platform=account.platform,
@@ -218,11 +207,11 @@ def _item_create(
         conversation_id=fetched.conversation_id[:100],
         in_reply_to=in_reply_to,
         author=author,
-        author_snapshot=_snapshot(fetched.author),
+        author_snapshot=snapshot,
         raw=fetched.raw,
         posted_at=fetched.posted_at,
     )
-    verdict = engine.classify(fetched.text[:MAX_ITEM_TEXT], author.profile_fields())
+    verdict = engine.classify(fetched.text[:MAX_ITEM_TEXT], snapshot)
     _apply_verdict(item, verdict, engine.VERSION)
     with transaction.atomic():  # a savepoint, so a duplicate doesn't spoil the page
         item.save()

@@ -66,6 +66,22 @@ class FetchedAuthor:
     profile_url: str = ""
     raw: dict = field(default_factory=dict)
 
+    def profile(self) -> dict:
+        """The profile in the rules engine's author format, with the platform's ids."""
+        return {
+            "external_id": self.external_id,
+            "handle": self.handle,
+            "display_name": self.display_name,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "followers_count": self.followers_count,
+            "following_count": self.following_count,
+            "posts_count": self.posts_count,
+            "default_avatar": self.default_avatar,
+            "bio": self.bio,
+            "verified": self.verified,
+            "profile_url": self.profile_url,
+        }
+
 
 @dataclass(frozen=True)
 class FetchedPost:
