@@ -6,24 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('moderation', '0003_export'),
+        ("moderation", "0003_export"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlatformCredential',
+            name="PlatformCredential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('access_token', platforms.secrets.EncryptedTextField()),
-                ('refresh_token', platforms.secrets.EncryptedTextField(blank=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('scopes', models.CharField(blank=True, max_length=500)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='credential', to='moderation.campaignaccount')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("access_token", platforms.secrets.EncryptedTextField()),
+                ("refresh_token", platforms.secrets.EncryptedTextField(blank=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("scopes", models.CharField(blank=True, max_length=500)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credential",
+                        to="moderation.campaignaccount",
+                    ),
+                ),
             ],
         ),
     ]
