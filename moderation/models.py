@@ -198,6 +198,8 @@ class Item(models.Model):
                 name="item_queue_all",
             ),
             models.Index(fields=["author", "-posted_at"], name="item_author_recent"),
+            # Exports stream one account's items oldest first.
+            models.Index(fields=["account", "posted_at", "id"], name="item_account_chronological"),
         ]
 
     def __str__(self) -> str:

@@ -24,10 +24,7 @@ from moderation.models import DecisionKind, Item, Membership, Role
 from moderation.suggestions import suggest_action
 from moderation.tables import AuditTable, ItemTable
 from platforms.registry import connector_for
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+from team.backends import client_ip
 
 
 @require_GET

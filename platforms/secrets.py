@@ -43,13 +43,13 @@ def decrypt(ciphertext: str) -> str:
 class EncryptedTextField(models.TextField):
     """Plain text in Python, Fernet ciphertext in the database."""
 
-    def get_prep_value(self, value):  # noqa: ANN001, ANN201
+    def get_prep_value(self, value):
         value = super().get_prep_value(value)
         if value in (None, ""):
             return value
         return encrypt(value)
 
-    def from_db_value(self, value, expression, connection):  # noqa: ANN001, ANN201
+    def from_db_value(self, value, expression, connection):
         if value in (None, ""):
             return value
         return decrypt(value)

@@ -8,9 +8,12 @@ REDIS_URL switches tasks to Celery workers over Redis.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,21 +75,34 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_htmx",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "moderation",
     "platforms",
     "team",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once a second step has been passed in this session...
+    "django_otp.middleware.OTPMiddleware",
+    # ...and sends anyone not yet verified to the code (or set-up) page.
+    "team.middleware.TwoStepRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "saferpol.urls"
@@ -130,9 +146,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing dominates test time; tests never store real passwords.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "moderation:queue"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # django-axes' lockout check first (a subclass that lets request-less logins through), then passwords.
+    "team.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -158,7 +182,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 
 # Fernet key(s) for platform tokens at rest, newest first; required before connecting a platform.
-SAFERPOL_ENCRYPTION_KEY = os.environ.get("SAFERPOL_ENCRYPTION_KEY", "")
+# Tests get a fixed, public key so the suite can store credentials; nothing else ever does.
+TEST_ENCRYPTION_KEY = "c2FmZXJwb2wtdGVzdHMtb25seS1ub3QtYS1zZWNyZXQ="  # base64 of a 32-byte public string
+SAFERPOL_ENCRYPTION_KEY = os.environ.get("SAFERPOL_ENCRYPTION_KEY", "") or (TEST_ENCRYPTION_KEY if TESTING else "")
 
 # Platform API base URLs: tests and staging point these at a local stand-in.
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.x.com").rstrip("/")
@@ -181,7 +207,9 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.poll_account": {"queue": "ingest"},
     "moderation.tasks.poll_due_accounts": {"queue": "ingest"},
     "moderation.tasks.action_execute": {"queue": "actions"},
+    "moderation.export_tasks.export_run": {"queue": "exports"},
 }
+CELERY_IMPORTS = ["moderation.export_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "poll-due-accounts": {
         "task": "moderation.tasks.poll_due_accounts",
@@ -217,6 +245,43 @@ if not (DEBUG or DEMO_MODE or TESTING):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Content-Security-Policy (django-csp 4): only our own scripts, styles and forms; nothing inline,
+# so an abusive reply that slipped past escaping still could not run or restyle the page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+        "base-uri": [CSP_NONE],
+        "object-src": [CSP_NONE],
+    }
+}
+
+# Two-step verification (django-otp): a code from an authenticator app, or a one-time recovery
+# code, after the password. Always required in production; optional in the demo, and off by
+# default under bin/test so force_login() sessions reach the pages (the team tests turn it on).
+SAFERPOL_REQUIRE_2FA = env_bool("SAFERPOL_REQUIRE_2FA", not DEMO_MODE and not TESTING)
+OTP_TOTP_ISSUER = "SaferPol"
+SAFERPOL_RECOVERY_CODES = 10
+
+# Sign-in throttling (django-axes): five wrong passwords for one username from one address locks
+# that pair for 15 minutes; other people on the same network, and the same person elsewhere, can
+# still sign in, so a stranger can't lock a councillor out from afar.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "team.views.lockout"
+AXES_CLIENT_IP_CALLABLE = "team.backends.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit log
+# Behind a reverse proxy REMOTE_ADDR is the proxy: set this to the number of proxies in front
+# (1 for one nginx) so the address locked is the visitor's, read from X-Forwarded-For.
+SAFERPOL_TRUSTED_PROXIES = env_int("SAFERPOL_TRUSTED_PROXIES", 0)
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
@@ -225,7 +290,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Queue page size; the queue never counts all rows (a million items per account).

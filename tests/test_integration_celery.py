@@ -64,7 +64,7 @@ def worker():
             "saferpol",
             "worker",
             "-Q",
-            "default,ingest,actions",
+            "default,ingest,actions,exports",
             "-P",
             "solo",
             "--without-gossip",

@@ -1,6 +1,6 @@
 """Queue query speed with many items on one account, on PostgreSQL.
 
-    python bench/queue.py [--n 1000000] [--database-url postgres://root@127.0.0.1:5432/saferpol_bench]
+    python bench/queue_page.py [--n 1000000] [--database-url postgres://root@127.0.0.1:5432/saferpol_bench]
 
 Fills a scratch database (created if missing, reused on later runs) with N items on one
 account, then times the queue's first page, a deep page, and the rule and severity filters

@@ -1,0 +1,17 @@
+"""The background half of dashboard exports: a thin task that calls the export service.
+
+Route it to its own queue so a 100,000-item export never holds up ingest or actions:
+CELERY_TASK_ROUTES["moderation.export_tasks.export_run"] = {"queue": "exports"}.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from moderation.exports import export_file_run
+
+
+# Large exports take minutes, not the default two; the service records failures itself.
+@shared_task(soft_time_limit=3600, time_limit=3660)
+def export_run(export_id: int) -> str:
+    return export_file_run(export_id=export_id).status

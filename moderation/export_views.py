@@ -1,0 +1,137 @@
+"""Log exports from the dashboard: ask for one, watch it being written, download it.
+
+Any member of an account (owner, co-moderator, comms officer) may export it; exports are
+private to the person who asked for them, and anyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from moderation import exports
+from moderation.models import Export, Membership
+from moderation.views import client_ip
+
+
+class ExportForm(forms.Form):
+    # A code rather than a choice field: an account the person isn't a member of is a 404, not a
+    # form error, so the page never confirms that an account exists.
+    account = forms.UUIDField(
+        required=False,
+        label="Account",
+        widget=forms.Select,
+        error_messages={"invalid": "Choose one of your accounts, or all of them."},
+    )
+    since = forms.DateField(
+        required=False,
+        label="Posted on or after",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2025-01-31, or leave it empty for everything."},
+    )
+    format = forms.ChoiceField(choices=Export.Format.choices, initial=Export.Format.CSV, label="Format")
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        memberships = Membership.objects.filter(user=user).select_related("account")
+        self.fields["account"].widget.choices = [("", "All my accounts")] + [
+            (str(m.account.code), f"@{m.account.handle} ({m.account.get_platform_display()})")
+            for m in memberships.order_by("account__platform", "account__handle")
+        ]
+        self.has_accounts = bool(self.fields["account"].widget.choices[1:])
+
+
+def _progress(export: Export) -> dict:
+    total = export.total
+    return {
+        "written": f"{export.written:,}",
+        "total": f"{total:,}" if total is not None else "",
+        "percent": round(100 * export.written / total) if total else (100 if total == 0 else 0),
+        "running": export.status in (Export.Status.PENDING, Export.Status.RUNNING),
+    }
+
+
+def _list_page(request: HttpRequest, form: ExportForm, *, status: int = 200) -> HttpResponse:
+    context = {"form": form, "exports": exports.exports_for_user(request.user)[:50]}
+    return render(request, "exports/list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def export_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request, ExportForm(user=request.user))
+
+
+@login_required
+@require_POST
+def export_create(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _list_page(request, form, status=400)
+    code = form.cleaned_data["account"]
+    account = exports.export_account_for_user(request.user, code) if code else None
+    try:
+        export = exports.export_request(
+            user=request.user, account=account, since=form.cleaned_data["since"], fmt=form.cleaned_data["format"]
+        )
+    except exports.ExportNotPossible as exc:
+        form.add_error(None, str(exc))
+        return _list_page(request, form, status=400)
+    messages.success(request, "Export started. It keeps going if you leave this page.")
+    return redirect("exports:detail", code=export.code)
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, code: str) -> HttpResponse:
+    export = exports.export_for_user(request.user, code)
+    return render(request, "exports/detail.html", {"export": export, "progress": _progress(export)})
+
+
+@login_required
+@require_GET
+def export_progress(request: HttpRequest, code: str) -> HttpResponse:
+    """The progress fragment htmx polls; a plain visit gets the whole page."""
+    export = exports.export_for_user(request.user, code)
+    if not request.htmx:
+        return redirect("exports:detail", code=export.code)
+    return render(request, "exports/_progress.html", {"export": export, "progress": _progress(export)})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, code: str) -> HttpResponse:
+    export = exports.export_for_user(request.user, code)
+    if export.status != Export.Status.DONE:
+        if export.status == Export.Status.FAILED:
+            messages.error(request, "This export failed, so there is nothing to download. Start a new one.")
+        else:
+            messages.warning(request, "This export is still being written. The download link appears when it's ready.")
+        return redirect("exports:detail", code=export.code)
+    path = exports.export_path(export)
+    media_exports = (Path(settings.MEDIA_ROOT) / "exports").resolve()
+    try:
+        if path.resolve().parent != media_exports:  # only ever files this feature wrote
+            raise Http404("No such export")
+        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+    except OSError:
+        messages.error(request, "The export's file is no longer on the server. Start a new export.")
+        return redirect("exports:detail", code=export.code)
+    exports.export_download_record(export=export, user=request.user, ip_address=client_ip(request))
+    scope = slugify(export.account.handle) if export.account else "all-accounts"
+    filename = f"saferpol-log-{scope or 'account'}-{export.created_at:%Y%m%d-%H%M}.{exports.EXTENSIONS[export.format]}"
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=exports.CONTENT_TYPES[export.format]
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"  # abuse logs must not sit in shared caches
+    return response
