@@ -35,6 +35,7 @@ api = NinjaAPI(
     ),
     auth=BearerToken(),
     docs_url=None,  # the interactive docs load from a CDN, which this product never uses
+    openapi_url=None,  # served by api.views.openapi_document, which answers GET only
     urls_namespace="api:ninja",
 )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -59,3 +59,11 @@ def token_revoke(request: HttpRequest, code) -> HttpResponse:
     token = api_token_revoke(token=token, by=request.user, ip_address=_client_ip(request))
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("api:tokens")
+
+
+@require_GET
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The API's OpenAPI document (public: it describes the API, never its data)."""
+    from api.endpoints import api
+
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/"), json_dumps_params={"ensure_ascii": False})

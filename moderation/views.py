@@ -35,6 +35,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("moderation:queue")
 

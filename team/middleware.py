@@ -46,7 +46,8 @@ class TwoStepRequiredMiddleware:
     def _is_open(self, request: HttpRequest) -> bool:
         if self._open_paths is None:
             self._open_paths = frozenset(
-                reverse(name) for name in ("login", "logout", "team:two_step_setup", "team:two_step_verify")
+                reverse(name)
+                for name in ("login", "logout", "team:two_step_setup", "team:two_step_verify", "api:openapi")
             )
         static = "/" + settings.STATIC_URL.lstrip("/")
         path = request.path_info
