@@ -66,6 +66,7 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     account = models.ForeignKey(CampaignAccount, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)

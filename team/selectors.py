@@ -27,12 +27,12 @@ def account_for_user(user, code: str, *, manage: bool = False) -> tuple[Campaign
     return membership.account, membership
 
 
-def member_for_user(user, code: str, username: str) -> Membership:
-    """A member of an account the person owns; 404 when either isn't there or they're an outsider."""
-    account, _ = account_for_user(user, code, manage=True)
-    membership = account.memberships.select_related("user", "account").filter(user__username=username).first()
+def member_for_user(user, code: str) -> Membership:
+    """A membership of an account the person owns; 404 when it isn't there or they're an outsider."""
+    membership = Membership.objects.select_related("user", "account").filter(code=code).first()
     if membership is None:
         raise Http404("No such member")
+    account_for_user(user, membership.account.code, manage=True)
     return membership
 
 

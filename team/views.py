@@ -77,8 +77,8 @@ def invitation_revoke(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, code: str, username: str) -> HttpResponse:
-    membership = selectors.member_for_user(request.user, code, username)
+def member_role(request: HttpRequest, code: str) -> HttpResponse:
+    membership = selectors.member_for_user(request.user, code)
     form = RoleForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
@@ -95,8 +95,8 @@ def member_role(request: HttpRequest, code: str, username: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, code: str, username: str) -> HttpResponse:
-    membership = selectors.member_for_user(request.user, code, username)
+def member_remove(request: HttpRequest, code: str) -> HttpResponse:
+    membership = selectors.member_for_user(request.user, code)
     try:
         services.member_remove(membership=membership, by=request.user)
     except services.TeamChangeRefused as exc:

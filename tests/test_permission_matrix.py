@@ -88,9 +88,14 @@ ROUTES: dict[str, Route] = {
     "team:members": Route("GET", SIGNED_IN),
     "team:invite": Route("POST", OWNER, kwargs=account_code, data=lambda w: {"role": "comms", "note": "Dana"}),
     "team:member_role": Route(
-        "POST", OWNER, kwargs=lambda w: {"code": w.account.code, "username": "bob"}, data=lambda w: {"role": "comms"}
+        "POST",
+        OWNER,
+        kwargs=lambda w: {"code": w.account.memberships.get(user__username="bob").code},
+        data=lambda w: {"role": "comms"},
     ),
-    "team:member_remove": Route("POST", OWNER, kwargs=lambda w: {"code": w.account.code, "username": "carol"}),
+    "team:member_remove": Route(
+        "POST", OWNER, kwargs=lambda w: {"code": w.account.memberships.get(user__username="carol").code}
+    ),
     "team:invitation_revoke": Route("POST", OWNER, kwargs=lambda w: {"code": w.invitation.code}),
     "team:join": Route("GET", PUBLIC, kwargs=lambda w: {"secret": w.invitation_secret}, other_methods=("POST",)),
     "team:security": Route("GET", SIGNED_IN),
