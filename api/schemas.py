@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.utils.dateparse import parse_datetime
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from moderation.models import Action, Decision, Item, Severity
+from moderation.models import Decision, Item
+from moderation.records import decision_record, item_record
 
 SeverityName = Literal["none", "low", "medium", "high", "critical"]
 ItemStatus = Literal["clear", "open", "escalated", "actioned", "dismissed"]
@@ -141,72 +141,13 @@ class DecisionIn(Schema):
 # --- Stored rows to their JSON form -------------------------------------------------------
 
 
-def _snapshot_time(value: object) -> datetime | None:
-    if isinstance(value, datetime) or value is None:
-        return value
-    try:
-        return parse_datetime(str(value))
-    except ValueError:
-        return None
-
-
-def author_out(item: Item) -> dict:
-    snapshot = item.author_snapshot if isinstance(item.author_snapshot, dict) else {}
-    author = item.author
-    current = {
-        "handle": author.handle,
-        "external_id": author.external_id,
-        "display_name": author.display_name,
-        "created_at": author.profile_created_at,
-        "followers_count": author.followers_count,
-        "following_count": author.following_count,
-        "default_avatar": author.default_avatar,
-        "bio": author.bio,
-        "verified": author.verified,
-    }
-    # The snapshot wins where it has the field; older items may lack one.
-    values = {key: snapshot.get(key, fallback) for key, fallback in current.items()}
-    values["created_at"] = _snapshot_time(values["created_at"])
-    for key in ("handle", "external_id", "display_name", "bio"):
-        values[key] = values[key] or ""
-    values["default_avatar"] = bool(values["default_avatar"])
-    values["verified"] = bool(values["verified"])
-    return values
-
-
-def outcome_out(action: Action | None) -> dict | None:
-    if action is None:
-        return None
-    return {"status": action.status, "error": action.last_error or None, "guidance": action.guidance or None}
-
-
 def decision_out(decision: Decision, *, with_code: bool = False) -> dict:
-    values = {
-        "action": decision.kind,
-        "by": decision.decided_by.username,
-        "at": decision.decided_at,
-        "note": decision.note,
-        # select_related leaves no row for decisions without an action (dismiss).
-        "outcome": outcome_out(getattr(decision, "action", None)),
-    }
+    values = decision_record(decision)
     return {"code": decision.code, **values} if with_code else values
 
 
 def item_out(item: Item) -> dict:
     return {
-        "code": item.code,
-        "platform": item.platform,
-        "account": item.account.handle,
-        "external_id": item.external_id,
-        "url": item.url,
-        "text": item.text,
-        "author": author_out(item),
-        "hits": [hit.as_dict() for hit in item.hits.all()],
-        "severity": Severity(item.severity).label,
-        "status": item.status,
-        "decisions": [decision_out(decision) for decision in item.decisions.all()],
-        "kind": item.kind,
-        "posted_at": item.posted_at,
-        "received_at": item.received_at,
+        **item_record(item),
         "in_reply_to": item.in_reply_to.text if item.in_reply_to_id and item.in_reply_to else None,
     }

@@ -30,7 +30,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from moderation.models import Action, AuditEvent, CampaignAccount, Decision, Export, Item, Membership, RuleHit, Severity
+from moderation.models import Action, AuditEvent, CampaignAccount, Decision, Export, Item, Membership, RuleHit
+from moderation.records import AUTHOR_FIELDS, item_record
 from moderation.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -46,17 +47,6 @@ ACTIVE_EXPORT_WINDOW = timedelta(hours=1)
 # What a spreadsheet would run as a formula, or use to smuggle one in (tab, carriage return).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-AUTHOR_FIELDS = (
-    "handle",
-    "external_id",
-    "display_name",
-    "created_at",
-    "followers_count",
-    "following_count",
-    "default_avatar",
-    "bio",
-    "verified",
-)
 CSV_HEADER = [
     "code",
     "platform",
@@ -103,75 +93,6 @@ def spreadsheet_safe(value: object) -> str:
     return text
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _author_as_dict(item: Item) -> dict:
-    """The author as seen with this item; the live profile fills fields the snapshot lacks."""
-    snapshot = item.author_snapshot if isinstance(item.author_snapshot, dict) else {}
-    author = item.author
-    live = {
-        "handle": author.handle,
-        "external_id": author.external_id,
-        "display_name": author.display_name,
-        "created_at": _iso(author.profile_created_at),
-        "followers_count": author.followers_count,
-        "following_count": author.following_count,
-        "default_avatar": author.default_avatar,
-        "bio": author.bio,
-        "verified": author.verified,
-    }
-    values = {name: snapshot[name] if name in snapshot else live[name] for name in AUTHOR_FIELDS}
-    for name in ("handle", "external_id", "display_name", "bio"):
-        values[name] = values[name] or ""
-    values["default_avatar"] = bool(values["default_avatar"])
-    values["verified"] = bool(values["verified"])
-    return values
-
-
-def _decision_outcome(decision: Decision) -> dict | None:
-    """What became of the platform action a decision caused (the API's shape); None when none (dismiss)."""
-    try:
-        action = decision.action
-    except Action.DoesNotExist:
-        return None
-    return {"status": action.status, "error": action.last_error or None, "guidance": action.guidance or None}
-
-
-def item_as_dict(item: Item) -> dict:
-    """One item in the export's (and the API's) field names; JSON-ready values only.
-
-    Expects `account`, `author`, `hits` and `decisions` (with `decided_by` and `action`) loaded,
-    as `export_items` does.
-    """
-    return {
-        "code": str(item.code),
-        "platform": item.platform,
-        "account": item.account.handle,
-        "external_id": item.external_id,
-        "kind": item.kind,
-        "url": item.url,
-        "text": item.text,
-        "posted_at": _iso(item.posted_at),
-        "received_at": _iso(item.received_at),
-        "author": _author_as_dict(item),
-        "hits": [hit.as_dict() for hit in item.hits.all()],
-        "severity": Severity(item.severity).label,
-        "status": item.status,
-        "decisions": [
-            {
-                "action": decision.kind,
-                "by": decision.decided_by.username,
-                "at": _iso(decision.decided_at),
-                "note": decision.note,
-                "outcome": _decision_outcome(decision),
-            }
-            for decision in item.decisions.all()
-        ],
-    }
-
-
 def _hits_cell(hits: list[dict]) -> str:
     return " | ".join(
         f"Rule {hit['rule']} {hit['category']} ({hit['severity']}, {hit['score']:.2f}): {hit['reason']}" for hit in hits
@@ -198,7 +119,7 @@ def _decisions_cell(decisions: list[dict]) -> str:
 
 def item_csv_row(item: Item) -> list[str]:
     """The item flattened to one spreadsheet row, in CSV_HEADER order, every cell neutralised."""
-    record = item_as_dict(item)
+    record = item_record(item)
     author = record["author"]
     cells = [
         record["code"],
@@ -220,7 +141,7 @@ def item_csv_row(item: Item) -> list[str]:
 
 
 def item_json_line(item: Item) -> str:
-    line = json.dumps(item_as_dict(item), ensure_ascii=False, separators=(",", ":"))
+    line = json.dumps(item_record(item), ensure_ascii=False, separators=(",", ":"))
     return line.translate(_LINE_SEPARATORS) + "\n"
 
 
