@@ -383,6 +383,7 @@ class AuditEvent(models.Model):
         TOKEN_CREATED = "token_created", "API token created"
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         TWO_STEP = "two_step", "Two-step verification changed"
+        ACCOUNT_CONNECTED = "account_connected", "Account connected"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -6,9 +6,11 @@ from functools import cache
 
 from platforms.base import Connector
 from platforms.demo import DemoConnector
+from platforms.x import XConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     DemoConnector.platform: DemoConnector,
+    XConnector.platform: XConnector,
 }
 
 
