@@ -11,7 +11,6 @@ are temporary. See ../shared/PLATFORMS.md for what X's API allows.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,8 +155,8 @@ def x_token_refresh(*, account: CampaignAccount) -> PlatformCredential:
     credential = PlatformCredential.objects.select_for_update().get(account=account)
     if credential.expires_at and credential.expires_at - timezone.now() >= REFRESH_MARGIN:
         return credential  # someone else refreshed it while we waited for the lock
-    client_id = os.environ.get("X_CLIENT_ID", "")
-    client_secret = os.environ.get("X_CLIENT_SECRET", "")
+    client_id = settings.X_CLIENT_ID
+    client_secret = settings.X_CLIENT_SECRET
     try:
         response = requests.post(
             f"{settings.X_API_BASE_URL}/2/oauth2/token",

@@ -188,6 +188,11 @@ SAFERPOL_ENCRYPTION_KEY = os.environ.get("SAFERPOL_ENCRYPTION_KEY", "") or (TEST
 
 # Platform API base URLs: tests and staging point these at a local stand-in.
 X_API_BASE_URL = os.environ.get("X_API_BASE_URL", "https://api.x.com").rstrip("/")
+# OAuth 2.0 (PKCE) for connecting X accounts from the dashboard: the app's client id (and secret
+# for a confidential client) from X's developer portal, and where X sends people to approve.
+X_CLIENT_ID = os.environ.get("X_CLIENT_ID", "")
+X_CLIENT_SECRET = os.environ.get("X_CLIENT_SECRET", "")
+X_AUTHORIZE_URL = os.environ.get("X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
 
 # --- Tasks -------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

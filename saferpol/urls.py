@@ -17,6 +17,7 @@ urlpatterns = [
     path("exports/", include("moderation.export_urls")),
     path("team/", include("team.urls")),
     path("api/", include("api.urls")),
+    path("platforms/", include("platforms.urls")),
     path("healthz", moderation_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -16,8 +16,8 @@ def expire_soon(account, minutes: int = 2) -> None:
     account.credential.save()
 
 
-def test_token_near_expiry_is_refreshed_and_the_new_one_used(x_account, standin, monkeypatch):
-    monkeypatch.setenv("X_CLIENT_ID", "saferpol-client")
+def test_token_near_expiry_is_refreshed_and_the_new_one_used(x_account, standin, settings):
+    settings.X_CLIENT_ID = "saferpol-client"
     expire_soon(x_account)
 
     result = account_poll(account=x_account)
