@@ -285,6 +285,8 @@ class Action(models.Model):
     # What the person needs for a manual step (report page), or the platform's reference.
     guidance = models.TextField(blank=True)
     external_reference = models.CharField(max_length=200, blank=True)
+    # Held back until then: the platform's per-account action limit is used up for now.
+    not_before = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from moderation.models import (
@@ -359,6 +360,12 @@ def action_run(*, action_id: int) -> Action:
         item = action.decision.item
         account = item.account
         connector = connector_for(account.platform)
+        free_at = _action_slot_free_at(action, connector.action_limits.get(action.kind))
+        if free_at is not None:
+            # Over the platform's limit for now: wait in the outbox for a free slot.
+            action.not_before = free_at
+            action.save(update_fields=["not_before", "updated_at"])
+            return action
         action.attempts += 1
         try:
             if action.kind in (DecisionKind.HIDE, DecisionKind.DELETE):
@@ -394,6 +401,73 @@ def action_run(*, action_id: int) -> Action:
             )
     if retry_error is not None:
         raise retry_error
+    return action
+
+
+def _action_slot_free_at(action: Action, limit: tuple[int, int] | None) -> datetime | None:
+    """When the account may next do this kind of action, or None if it may now.
+
+    A sliding window: with at most `count` actions per `seconds`, the next slot opens when the
+    count-th most recent one done falls out of the window.
+    """
+    if not limit:
+        return None
+    count, seconds = limit
+    now = timezone.now()
+    recent = (
+        Action.objects.filter(
+            decision__item__account_id=action.decision.item.account_id,
+            kind=action.kind,
+            status=Action.Status.DONE,
+            completed_at__gt=now - timedelta(seconds=seconds),
+        )
+        .order_by("-completed_at")
+        .values_list("completed_at", flat=True)
+    )
+    done = list(recent[:count])
+    if len(done) < count:
+        return None
+    return done[-1] + timedelta(seconds=seconds)
+
+
+def actions_due() -> list[int]:
+    """Pending actions that should run now: waited out a limit, or whose task was lost."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=10)
+    return list(
+        Action.objects.filter(status=Action.Status.PENDING)
+        .filter(Q(not_before__lte=now) | Q(not_before__isnull=True, updated_at__lte=stale))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+
+
+@transaction.atomic
+def action_record_reference(*, action: Action, user, reference: str, ip_address: str | None = None) -> Action:
+    """Close a guided manual step (a report made on the platform) with the platform's reference."""
+    action = Action.objects.select_for_update().select_related("decision__item__account").get(pk=action.pk)
+    if action.status != Action.Status.MANUAL:
+        raise DecisionNotPossible("Only a manual step waiting for its outcome can be given a reference.")
+    membership = membership_for(user=user, account=action.decision.item.account)
+    if membership is None or not membership.can_decide:
+        raise PermissionDenied("Only the account's owner and co-moderators can record this.")
+    reference = reference.strip()
+    if not reference:
+        raise DecisionNotPossible("Enter the reference number the platform gave you.")
+    action.external_reference = reference[:200]
+    action.status = Action.Status.DONE
+    action.completed_at = timezone.now()
+    action.save()
+    item = action.decision.item
+    audit_record(
+        verb=AuditEvent.Verb.ACTION_DONE,
+        actor=user,
+        account=item.account,
+        obj=item,
+        summary=f"{action.get_kind_display()} done by hand, platform reference {action.external_reference}",
+        detail={"action": str(action.code), "reference": action.external_reference},
+        ip_address=ip_address,
+    )
     return action
 
 

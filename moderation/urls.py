@@ -9,6 +9,7 @@ urlpatterns = [
     path("decide/", views.queue_decide, name="queue_decide"),
     path("items/<uuid:code>/", views.item_detail, name="item"),
     path("items/<uuid:code>/decide/", views.item_decide, name="item_decide"),
+    path("actions/<uuid:code>/reference/", views.action_reference, name="action_reference"),
     path("audit/", views.audit_log, name="audit"),
     path("accounts/", views.accounts, name="accounts"),
 ]

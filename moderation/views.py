@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from django_tables2.paginators import LazyPaginator
 from moderation import selectors, services
 from moderation.filters import ItemFilter
 from moderation.forms import BulkDecisionForm, DecisionForm
-from moderation.models import DecisionKind, Item, Membership, Role
+from moderation.models import Action, DecisionKind, Item, Membership, Role
 from moderation.suggestions import suggest_action
 from moderation.tables import AuditTable, ItemTable
 from platforms.registry import connector_for
@@ -246,6 +246,25 @@ def _after_decision_url(request: HttpRequest, item: Item) -> str:
     if request.POST.get("next"):
         return _back_to_queue(request)
     return reverse("moderation:item", kwargs={"code": item.code})
+
+
+@login_required
+@require_POST
+def action_reference(request: HttpRequest, code: str) -> HttpResponse:
+    """Record the reference number a platform gave for a report made by hand."""
+    action = Action.objects.select_related("decision__item").filter(code=code).first()
+    if action is None:
+        raise Http404("No such action")
+    item, _ = selectors.item_for_user(request.user, action.decision.item.code, to_decide=True)
+    try:
+        services.action_record_reference(
+            action=action, user=request.user, reference=request.POST.get("reference", ""), ip_address=client_ip(request)
+        )
+    except services.DecisionNotPossible as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Reference recorded.")
+    return redirect("moderation:item", code=item.code)
 
 
 @login_required

@@ -131,6 +131,9 @@ class ActionResult:
 class Connector:
     platform: ClassVar[str]
     report_url: ClassVar[str] = ""
+    # Per-account action limits the platform enforces: kind -> (how many, per how many seconds).
+    # Actions beyond the limit wait in the outbox for a free slot instead of failing.
+    action_limits: ClassVar[dict[str, tuple[int, int]]] = {}
 
     def capabilities(self, account: CampaignAccount) -> dict[Capability, CapabilityState]:
         raise NotImplementedError

@@ -79,6 +79,8 @@ def _author(record: dict, now: datetime) -> FetchedAuthor:
 
 class DemoConnector(Connector):
     platform = "demo"
+    # The same limits as X, so the demo shows bulk decisions queueing rather than failing.
+    action_limits = {"hide": (50, 15 * 60), "mute": (50, 15 * 60)}
 
     def capabilities(self, account: CampaignAccount) -> dict[Capability, CapabilityState]:
         if account.settings.get("profile") == "page":

@@ -212,6 +212,7 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.poll_account": {"queue": "ingest"},
     "moderation.tasks.poll_due_accounts": {"queue": "ingest"},
     "moderation.tasks.action_execute": {"queue": "actions"},
+    "moderation.tasks.actions_run_due": {"queue": "actions"},
     "moderation.export_tasks.export_run": {"queue": "exports"},
 }
 CELERY_IMPORTS = ["moderation.export_tasks"]
@@ -220,6 +221,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "moderation.tasks.poll_due_accounts",
         "schedule": float(env_int("SAFERPOL_POLL_TICK_SECONDS", 30)),
     },
+    "run-due-actions": {"task": "moderation.tasks.actions_run_due", "schedule": 60.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"

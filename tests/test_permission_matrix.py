@@ -26,6 +26,7 @@ from django.utils import timezone
 from api.tokens import api_token_create
 from moderation.exports import export_request
 from moderation.models import Export
+from moderation.services import item_decide
 from team.services import member_invite
 from tests.factories import RACIST, THREAT
 
@@ -77,6 +78,9 @@ ROUTES: dict[str, Route] = {
     "moderation:item": Route("GET", MEMBER, kwargs=lambda w: {"code": w.item.code}),
     "moderation:item_decide": Route(
         "POST", DECIDER, kwargs=lambda w: {"code": w.item.code}, data=lambda w: {"action": "dismiss"}
+    ),
+    "moderation:action_reference": Route(
+        "POST", DECIDER, kwargs=lambda w: {"code": w.report_action.code}, data=lambda w: {"reference": "X-123"}
     ),
     "moderation:audit": Route("GET", SIGNED_IN),
     "moderation:accounts": Route("GET", SIGNED_IN),
@@ -145,6 +149,7 @@ class World:
     invitation: object
     invitation_secret: str
     tokens: dict
+    report_action: object
 
 
 @pytest.fixture
@@ -161,7 +166,7 @@ def world(
     django_capture_on_commit_callbacks,
 ):
     settings.MEDIA_ROOT = tmp_path
-    item, _ = ingest(THREAT, RACIST)
+    item, racist = ingest(THREAT, RACIST)
     with django_capture_on_commit_callbacks(execute=True):
         export = export_request(user=carol, account=account, since=None, fmt="csv")
     export.refresh_from_db()
@@ -172,7 +177,8 @@ def world(
         for name, user in {"alice": alice, "bob": bob, "carol": carol, "charlie": charlie}.items()
     }
     token = bob.api_tokens.get()
-    return World(account, item, export, token, invitation, secret, tokens)
+    report_action = item_decide(item=racist, user=alice, kind="report").action
+    return World(account, item, export, token, invitation, secret, tokens, report_action)
 
 
 def client_for(persona: str, world: World, route: Route, *, enforce_csrf: bool = False) -> Client:

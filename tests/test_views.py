@@ -375,3 +375,14 @@ def test_item_page_links_to_the_next_reply_needing_a_decision(items, alice):
 def test_author_join_date_is_shown_as_a_date(ingest, alice):
     [item] = ingest(THREAT)
     assert "1 Apr 2015" in client_for(alice).get(item_url(item)).content.decode()
+
+
+def test_recording_a_report_reference_from_the_item_page(items, alice):
+    client = client_for(alice)
+    client.post(item_url(items["racist"], "item_decide"), {"action": "report"})
+    action = Decision.objects.get().action
+    page = client.get(item_url(items["racist"])).content.decode()
+    assert "The platform&#x27;s reference number" in page or "The platform's reference number" in page
+    url = reverse("moderation:action_reference", kwargs={"code": action.code})
+    response = client.post(url, {"reference": "<b>X-99</b>"}, follow=True)
+    assert "reference &lt;b&gt;X-99&lt;/b&gt;" in response.content.decode()

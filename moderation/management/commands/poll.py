@@ -7,7 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from moderation.models import CampaignAccount
-from moderation.services import account_poll
+from moderation.services import account_poll, action_run, actions_due
+from platforms.base import ActionError
 
 
 class Command(BaseCommand):
@@ -22,9 +23,20 @@ class Command(BaseCommand):
             raise CommandError("--loop must be a positive number of seconds")
         while True:
             self._poll_once(options["account"])
+            self._run_due_actions()
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
+
+    def _run_due_actions(self) -> None:
+        """Without a broker nothing else runs actions that waited for a platform limit."""
+        for action_id in actions_due():
+            try:
+                action = action_run(action_id=action_id)
+            except ActionError as exc:
+                self.stderr.write(f"action {action_id}: {exc}; will try again")
+                continue
+            self.stdout.write(f"action {action_id}: {action.status}")
 
     def _poll_once(self, handle: str | None) -> None:
         accounts = CampaignAccount.objects.filter(status=CampaignAccount.Status.CONNECTED)
