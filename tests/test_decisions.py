@@ -124,3 +124,62 @@ def test_running_a_finished_action_again_does_nothing(threat, alice, django_capt
     action_run(action_id=decision.action.pk)
     decision.action.refresh_from_db()
     assert decision.action.attempts == 1
+
+
+def test_bulk_actions_beyond_the_platform_limit_wait_instead_of_failing(
+    ingest, alice, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.services import actions_due
+
+    items = ingest(*[f"{RUDE} ({n})" for n in range(52)])
+    with django_capture_on_commit_callbacks(execute=True):
+        for item in items:
+            item_decide(item=item, user=alice, kind="mute")
+    done = Action.objects.filter(status=Action.Status.DONE)
+    waiting = Action.objects.filter(status=Action.Status.PENDING)
+    assert done.count() == 50
+    assert waiting.count() == 2
+    assert all(a.not_before > timezone.now() + timedelta(minutes=14) for a in waiting)
+    assert actions_due() == []  # nothing runs before a slot frees up
+
+    # Fifteen minutes later the oldest mutes fall out of the window.
+    Action.objects.filter(pk__in=list(done.values_list("pk", flat=True))).update(
+        completed_at=timezone.now() - timedelta(minutes=16)
+    )
+    Action.objects.filter(pk__in=list(waiting.values_list("pk", flat=True))).update(not_before=timezone.now())
+    for action_id in actions_due():
+        action_run(action_id=action_id)
+    assert Action.objects.filter(status=Action.Status.DONE).count() == 52
+
+
+def test_a_lost_task_is_picked_up_by_the_outbox_sweep(threat, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.services import actions_due
+
+    decision = item_decide(item=threat, user=alice, kind="hide")  # its task never ran (no commit here)
+    assert actions_due() == []
+    Action.objects.filter(pk=decision.action.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert actions_due() == [decision.action.pk]
+
+
+def test_a_report_is_closed_with_the_platforms_reference(ingest, alice, carol):
+    from moderation.services import action_record_reference
+
+    [item] = ingest(RACIST)
+    action = item_decide(item=item, user=alice, kind="report").action
+    with pytest.raises(PermissionDenied):
+        action_record_reference(action=action, user=carol, reference="X-1")
+    with pytest.raises(DecisionNotPossible, match="reference number"):
+        action_record_reference(action=action, user=alice, reference="  ")
+    action = action_record_reference(action=action, user=alice, reference="X-2026-0042")
+    assert (action.status, action.external_reference) == (Action.Status.DONE, "X-2026-0042")
+    assert AuditEvent.objects.filter(verb="action_done", summary__contains="X-2026-0042").exists()
+    with pytest.raises(DecisionNotPossible):
+        action_record_reference(action=action, user=alice, reference="again")
