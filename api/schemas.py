@@ -18,7 +18,7 @@ from moderation.records import decision_record, item_record
 
 SeverityName = Literal["none", "low", "medium", "high", "critical"]
 ItemStatus = Literal["clear", "open", "escalated", "actioned", "dismissed"]
-ActionName = Literal["hide", "mute", "block", "report", "delete", "dismiss", "escalate"]
+ActionName = Literal["hide", "mute", "block", "report", "delete", "dismiss", "escalate", "unhide", "unmute"]
 ActionStatus = Literal["pending", "done", "failed", "manual"]
 StatusFilter = Literal["open", "escalated", "actioned", "dismissed", "clear", "needs_decision", "all"]
 SeverityFilter = Literal["none", "low", "medium", "high", "critical", "0", "1", "2", "3", "4"]

@@ -253,6 +253,8 @@ class DecisionKind(models.TextChoices):
     DELETE = "delete", "Delete"
     DISMISS = "dismiss", "Dismiss (not a violation)"
     ESCALATE = "escalate", "Escalate"
+    UNHIDE = "unhide", "Undo hide"
+    UNMUTE = "unmute", "Undo mute"
 
 
 class Decision(models.Model):

@@ -267,7 +267,9 @@ class DecisionNotPossible(Exception):
 # What each decision asks of the platform, and the item status it leaves behind.
 PLATFORM_ACTIONS = {
     DecisionKind.HIDE: Capability.HIDE,
+    DecisionKind.UNHIDE: Capability.HIDE,
     DecisionKind.MUTE: Capability.MUTE,
+    DecisionKind.UNMUTE: Capability.MUTE,
     DecisionKind.BLOCK: Capability.BLOCK,
     DecisionKind.DELETE: Capability.DELETE,
     DecisionKind.REPORT: Capability.REPORT,
@@ -275,7 +277,12 @@ PLATFORM_ACTIONS = {
 STATUS_AFTER = {
     DecisionKind.DISMISS: Item.Status.DISMISSED,
     DecisionKind.ESCALATE: Item.Status.ESCALATED,
+    # Undoing puts the reply back in front of a person for a fresh decision.
+    DecisionKind.UNHIDE: Item.Status.OPEN,
+    DecisionKind.UNMUTE: Item.Status.OPEN,
 }
+# What an undo undoes: it needs that action done on this item first.
+UNDOES = {DecisionKind.UNHIDE: DecisionKind.HIDE, DecisionKind.UNMUTE: DecisionKind.MUTE}
 POLICE_GUIDANCE = (
     "If anyone is in immediate danger, call 999 now. Otherwise report it to the police on 101 "
     "and tell your colleagues. Keep the evidence: do not delete the post."
@@ -307,6 +314,9 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
         raise DecisionNotPossible(state.reason)
 
     item = Item.objects.select_for_update().get(pk=item.pk)
+    undone = UNDOES.get(DecisionKind(kind))
+    if undone and not Action.objects.filter(decision__item=item, kind=undone, status=Action.Status.DONE).exists():
+        raise DecisionNotPossible(f"There is no {DecisionKind(undone).label.lower()} on this reply to undo.")
     decision = Decision.objects.create(item=item, kind=kind, note=note[:5000], decided_by=user)
     item.status = STATUS_AFTER.get(DecisionKind(kind), Item.Status.ACTIONED)
     item.save(update_fields=["status"])
@@ -368,7 +378,7 @@ def action_run(*, action_id: int) -> Action:
             return action
         action.attempts += 1
         try:
-            if action.kind in (DecisionKind.HIDE, DecisionKind.DELETE):
+            if action.kind in (DecisionKind.HIDE, DecisionKind.UNHIDE, DecisionKind.DELETE):
                 result = getattr(connector, action.kind)(account, item)
             else:
                 result = getattr(connector, action.kind)(account, item.author)

@@ -48,6 +48,11 @@ def _decision_options(item: Item, membership: Membership) -> tuple[list[dict], d
         state = services.decision_capability(account=item.account, kind=kind)
         if kind == DecisionKind.DELETE and (state is None or not state.available):
             continue  # only offered where the platform allows it; hide is the usual choice
+        if (
+            kind in services.UNDOES
+            and not item.decisions.filter(kind=services.UNDOES[kind], action__status="done").exists()
+        ):
+            continue  # an undo is offered once there is something done to undo
         options.append(
             {
                 "kind": kind.value,
@@ -74,7 +79,7 @@ def _queue_context(request: HttpRequest, params: QueryDict) -> dict:
         "table": table,
         "can_decide_any": any(m.can_decide for m in memberships.values()),
         "has_accounts": bool(memberships),
-        "decision_kinds": [k for k in DecisionKind if k != DecisionKind.DELETE],
+        "decision_kinds": [k for k in DecisionKind if k not in (DecisionKind.DELETE, *services.UNDOES)],
         "queue_url": f"{reverse('moderation:queue')}?{params.urlencode()}" if params else reverse("moderation:queue"),
     }
 

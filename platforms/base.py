@@ -152,6 +152,12 @@ class Connector:
     def mute(self, account: CampaignAccount, author: Author) -> ActionResult:
         raise NotImplementedError
 
+    def unhide(self, account: CampaignAccount, item: Item) -> ActionResult:
+        raise NotImplementedError
+
+    def unmute(self, account: CampaignAccount, author: Author) -> ActionResult:
+        raise NotImplementedError
+
     def block(self, account: CampaignAccount, author: Author) -> ActionResult:
         raise NotImplementedError
 

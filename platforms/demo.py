@@ -80,7 +80,7 @@ def _author(record: dict, now: datetime) -> FetchedAuthor:
 class DemoConnector(Connector):
     platform = "demo"
     # The same limits as X, so the demo shows bulk decisions queueing rather than failing.
-    action_limits = {"hide": (50, 15 * 60), "mute": (50, 15 * 60)}
+    action_limits = {kind: (50, 15 * 60) for kind in ("hide", "unhide", "mute", "unmute")}
 
     def capabilities(self, account: CampaignAccount) -> dict[Capability, CapabilityState]:
         if account.settings.get("profile") == "page":
@@ -168,6 +168,12 @@ class DemoConnector(Connector):
 
     def mute(self, account: CampaignAccount, author: Author) -> ActionResult:
         return self._act(account, "mute", author.external_id)
+
+    def unhide(self, account: CampaignAccount, item: Item) -> ActionResult:
+        return self._act(account, "unhide", item.external_id)
+
+    def unmute(self, account: CampaignAccount, author: Author) -> ActionResult:
+        return self._act(account, "unmute", author.external_id)
 
     def block(self, account: CampaignAccount, author: Author) -> ActionResult:
         return self._act(account, "block", author.external_id)

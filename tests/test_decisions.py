@@ -183,3 +183,20 @@ def test_a_report_is_closed_with_the_platforms_reference(ingest, alice, carol):
     assert AuditEvent.objects.filter(verb="action_done", summary__contains="X-2026-0042").exists()
     with pytest.raises(DecisionNotPossible):
         action_record_reference(action=action, user=alice, reference="again")
+
+
+def test_hide_and_mute_can_be_undone_through_the_outbox(threat, alice, django_capture_on_commit_callbacks):
+    with pytest.raises(DecisionNotPossible, match="no hide reply on this reply to undo"):
+        item_decide(item=threat, user=alice, kind="unhide")
+    with django_capture_on_commit_callbacks(execute=True):
+        item_decide(item=threat, user=alice, kind="hide")
+        item_decide(item=threat, user=alice, kind="mute")
+    with django_capture_on_commit_callbacks(execute=True):
+        unhide = item_decide(item=threat, user=alice, kind="unhide")
+        unmute = item_decide(item=threat, user=alice, kind="unmute")
+    unhide.action.refresh_from_db()
+    unmute.action.refresh_from_db()
+    assert unhide.action.external_reference == f"demo-unhide-{threat.external_id}"
+    assert unmute.action.status == Action.Status.DONE
+    threat.refresh_from_db()
+    assert threat.status == Item.Status.OPEN  # back for a fresh decision

@@ -386,3 +386,12 @@ def test_recording_a_report_reference_from_the_item_page(items, alice):
     url = reverse("moderation:action_reference", kwargs={"code": action.code})
     response = client.post(url, {"reference": "<b>X-99</b>"}, follow=True)
     assert "reference &lt;b&gt;X-99&lt;/b&gt;" in response.content.decode()
+
+
+def test_undo_is_offered_only_once_there_is_something_to_undo(items, alice, django_capture_on_commit_callbacks):
+    client = client_for(alice)
+    assert 'value="unhide"' not in client.get(item_url(items["threat"])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(item_url(items["threat"], "item_decide"), {"action": "hide"})
+    assert 'value="unhide"' in client.get(item_url(items["threat"])).content.decode()
+    assert 'value="unhide"' not in client.get(reverse("moderation:queue")).content.decode()
