@@ -345,6 +345,8 @@ def _newest(current: str, candidates: list[str]) -> str:
 class XConnector(Connector):
     platform = "x"
     report_url = REPORT_URL
+    # X allows 50 hides and 50 mutes per user per 15 minutes; the outbox queues anything beyond.
+    action_limits = {kind: (50, 15 * 60) for kind in ("hide", "unhide", "mute", "unmute")}
 
     def capabilities(self, account: CampaignAccount) -> dict[Capability, CapabilityState]:
         return {
@@ -491,7 +493,9 @@ def x_lookup_me(access_token: str) -> dict:
 
 
 @transaction.atomic
-def x_account_connect(*, owner, user: dict, access_token: str, refresh_token: str = "") -> CampaignAccount:
+def x_account_connect(
+    *, owner, user: dict, access_token: str, refresh_token: str = "", expires_in: int | None = None
+) -> CampaignAccount:
     """Create or update the owner's X account and store its grant; the owner gets an owner membership."""
     from moderation.models import CampaignAccount, Membership, Role
     from platforms.models import PlatformCredential
@@ -506,8 +510,11 @@ def x_account_connect(*, owner, user: dict, access_token: str, refresh_token: st
     account.status = CampaignAccount.Status.CONNECTED
     account.save()
     Membership.objects.update_or_create(account=account, user=owner, defaults={"role": Role.OWNER})
-    # A pasted token's lifetime is unknown; X's live two hours, so with a refresh token assume that.
-    expires_at = timezone.now() + timedelta(hours=2) if refresh_token else None
+    if expires_in is not None:  # X said how long the token lives (the dashboard's OAuth flow)
+        expires_at = timezone.now() + timedelta(seconds=expires_in)
+    else:
+        # A pasted token's lifetime is unknown; X's live two hours, so with a refresh token assume that.
+        expires_at = timezone.now() + timedelta(hours=2) if refresh_token else None
     PlatformCredential.objects.update_or_create(
         account=account,
         defaults={"access_token": access_token, "refresh_token": refresh_token, "expires_at": expires_at},

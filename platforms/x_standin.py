@@ -11,10 +11,19 @@ client over real HTTP.
         troll = x.add_user("troll")
         x.add_mention(me["id"], troll["id"], "you're a disgrace")
         ... settings.X_API_BASE_URL = x.base_url ...
+
+It also plays X's OAuth 2.0 consent page (`GET /i/oauth2/authorize`, approving at once as the
+user given to `sign_in`, or refusing after `deny`) and the authorization-code grant with PKCE:
+
+        x.register_client("standin-client", redirect_uri="http://testserver/platforms/x/callback/")
+        x.sign_in(me["id"])
+        ... settings.X_AUTHORIZE_URL = x.base_url + "/i/oauth2/authorize" ...
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
 import re
@@ -23,7 +32,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 # Tweet ids are snowflakes like X's (milliseconds since X's epoch, shifted left 22 bits), so
 # they sort by time and a connector may derive an id from a time, as real clients do.
@@ -34,6 +43,7 @@ MUTING_PATH = re.compile(r"^/2/users/(?P<source>\d+)/(?P<verb>muting|blocking)(?
 MENTIONS_PATH = re.compile(r"^/2/users/(?P<id>\d+)/mentions$")
 HIDDEN_PATH = re.compile(r"^/2/tweets/(?P<id>\d+)/hidden$")
 CONVERSATION_QUERY = re.compile(r"^conversation_id:(?P<id>\d+) is:reply$")
+PKCE_CHALLENGE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # base64url of a SHA-256 digest, unpadded
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,10 @@ class XStandin:
         self.hidden: set[str] = set()
         self.muted: dict[str, set[str]] = defaultdict(set)
         self.blocked: dict[str, set[str]] = defaultdict(set)
+        self.clients: dict[str, dict] = {}  # OAuth client id -> {"secret": ..., "redirect_uri": ...}
+        self.codes: dict[str, dict] = {}  # authorization code -> what was approved, until it is used
+        self.signed_in: str | None = None  # who approves on the consent page
+        self.denying = False
         self.requests: list[Recorded] = []
         self._faults: dict[str, deque[Fault | None]] = defaultdict(deque)
         self._server: ThreadingHTTPServer | None = None
@@ -236,6 +250,22 @@ class XStandin:
             self.tweets[tweet_id] = tweet
         return tweet
 
+    # --- OAuth 2.0 ----------------------------------------------------------------------
+
+    def register_client(self, client_id: str, *, redirect_uri: str, secret: str = "") -> None:
+        """The developer app: its id, its secret for a confidential client, its one callback URL."""
+        with self._lock:
+            self.clients[client_id] = {"secret": secret, "redirect_uri": redirect_uri}
+
+    def sign_in(self, user_id: str) -> None:
+        """The person at X's consent page is signed in to X as this user, and approves."""
+        self.signed_in = user_id
+        self.denying = False
+
+    def deny(self) -> None:
+        """The person at X's consent page presses Cancel."""
+        self.denying = True
+
     # --- faults and inspection ---------------------------------------------------------
 
     def fail(
@@ -273,6 +303,8 @@ class XStandin:
         fault = self._next_fault(request.path)
         if fault is not None:
             return fault.status, fault.headers, fault.body if fault.body is not None else FAULT_BODIES.get(fault.status)
+        if request.path == "/i/oauth2/authorize" and request.method == "GET":
+            return self._authorize(request)
         if request.path == "/2/oauth2/token" and request.method == "POST":
             return self._token(request)
         user_id = self.tokens.get(request.bearer)
@@ -310,29 +342,83 @@ class XStandin:
                 return 200, {}, {"data": {match["verb"]: False}}
         return 404, {}, _problem(404, "Not Found Error", f"No stand-in route for {request.method} {path}")
 
+    def _authorize(self, request: Recorded) -> tuple[int, dict, dict | None]:
+        """X's consent page, approved (or refused) at once; bad requests never redirect anywhere."""
+        query = request.query
+        client = self.clients.get(query.get("client_id", ""))
+        if client is None:
+            return 400, {}, _problem(400, "Invalid Request", "Unknown client_id.")
+        redirect_uri = query.get("redirect_uri", "")
+        if redirect_uri != client["redirect_uri"]:
+            return 400, {}, _problem(400, "Invalid Request", "redirect_uri doesn't match the app's callback URL.")
+        problems = []
+        if query.get("response_type") != "code":
+            problems.append("response_type must be code")
+        if not query.get("state"):
+            problems.append("state is required")
+        if query.get("code_challenge_method") != "S256" or not PKCE_CHALLENGE.match(query.get("code_challenge", "")):
+            problems.append("an S256 code_challenge is required")
+        if not query.get("scope"):
+            problems.append("scope is required")
+        if problems:
+            return 400, {}, _problem(400, "Invalid Request", "; ".join(problems))
+        if self.denying or self.signed_in is None:
+            answer = {"error": "access_denied", "state": query["state"]}
+        else:
+            code = f"standin-code-{next(self._token_numbers)}"
+            with self._lock:
+                self.codes[code] = {
+                    "client_id": query["client_id"],
+                    "redirect_uri": redirect_uri,
+                    "challenge": query["code_challenge"],
+                    "user_id": self.signed_in,
+                    "scope": query["scope"],
+                }
+            answer = {"state": query["state"], "code": code}
+        return 302, {"location": f"{redirect_uri}?{urlencode(answer)}"}, None
+
     def _token(self, request: Recorded) -> tuple[int, dict, dict]:
         form = request.body if isinstance(request.body, dict) else {}
+        if form.get("grant_type") == "authorization_code":
+            return self._code_grant(request, form)
         user_id = self.refresh_tokens.get(form.get("refresh_token", ""))
         if form.get("grant_type") != "refresh_token" or user_id is None:
-            return 400, {}, {"error": "invalid_request", "error_description": "Value passed for the token was invalid."}
-        number = next(self._token_numbers)
-        access, refresh = f"standin-access-{number}", f"standin-refresh-{number}"
+            return 400, {}, _invalid("Value passed for the token was invalid.")
         with self._lock:
             # X rotates refresh tokens: the old one stops working once used.
             del self.refresh_tokens[form["refresh_token"]]
-            self.refresh_tokens[refresh] = user_id
+        return 200, {}, self._grant(user_id, "tweet.read users.read tweet.moderate.write mute.write offline.access")
+
+    def _code_grant(self, request: Recorded, form: dict) -> tuple[int, dict, dict]:
+        client = self.clients.get(form.get("client_id", ""))
+        if client is None:
+            return 401, {}, {"error": "invalid_client", "error_description": "Unknown client_id."}
+        if client["secret"]:  # a confidential client must authenticate with HTTP Basic
+            expected = base64.b64encode(f"{form['client_id']}:{client['secret']}".encode()).decode()
+            if request.headers.get("authorization", "") != f"Basic {expected}":
+                return 401, {}, {"error": "invalid_client", "error_description": "Client authentication failed."}
+        with self._lock:
+            approved = self.codes.pop(form.get("code", ""), None)  # single use, whatever happens next
+        if approved is None or approved["client_id"] != form["client_id"]:
+            return 400, {}, _invalid("Value passed for the authorization code was invalid.")
+        if form.get("redirect_uri") != approved["redirect_uri"]:
+            return 400, {}, _invalid("redirect_uri doesn't match the authorization request.")
+        verifier = form.get("code_verifier", "")
+        digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if not verifier or digest != approved["challenge"]:
+            return 400, {}, _invalid("Value passed for the code_verifier was invalid.")
+        return 200, {}, self._grant(approved["user_id"], approved["scope"])
+
+    def _grant(self, user_id: str, scope: str) -> dict:
+        number = next(self._token_numbers)
+        access, refresh = f"standin-access-{number}", f"standin-refresh-{number}"
+        grant = {"token_type": "bearer", "expires_in": 7200, "access_token": access, "scope": scope}
+        with self._lock:
             self.tokens[access] = user_id
-        return (
-            200,
-            {},
-            {
-                "token_type": "bearer",
-                "expires_in": 7200,
-                "access_token": access,
-                "scope": "tweet.read users.read tweet.moderate.write mute.write offline.access",
-                "refresh_token": refresh,
-            },
-        )
+            if "offline.access" in scope.split():
+                self.refresh_tokens[refresh] = user_id
+                grant["refresh_token"] = refresh
+        return grant
 
     def _page(self, request: Recorded, tweets: list[dict], *, token_param: str, smallest: int):
         query = request.query
@@ -386,6 +472,11 @@ class XStandin:
     def _user_fields(user: dict, query: dict) -> dict:
         wanted = {"id", "name", "username"} | set((query.get("user.fields") or "").split(","))
         return {k: v for k, v in user.items() if k in wanted}
+
+
+def _invalid(description: str) -> dict:
+    # X's OAuth error shape (RFC 6749 section 5.2).
+    return {"error": "invalid_request", "error_description": description}
 
 
 def _iso(moment: datetime) -> str:

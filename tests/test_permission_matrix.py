@@ -116,6 +116,10 @@ ROUTES: dict[str, Route] = {
         "POST", DECIDER, kwargs=lambda w: {"code": w.item.code}, data=lambda w: {"action": "dismiss"}, api=True
     ),
     "api:ninja:api-root": Route("GET", NOBODY, api=True),
+    "platforms:connect_x": Route("GET", SIGNED_IN),
+    "platforms:connect_x_start": Route("POST", SIGNED_IN),
+    "platforms:x_callback": Route("GET", SIGNED_IN),
+    "platforms:reconnect_x": Route("POST", OWNER, kwargs=account_code),
 }
 
 

@@ -148,3 +148,21 @@ def test_forbidden_hide_fails_with_xs_reason(x_item, bob, standin):
 
     assert action.status == Action.Status.FAILED
     assert "403" in action.last_error and "not permitted" in action.last_error
+
+
+def test_x_hides_beyond_fifty_in_fifteen_minutes_wait_in_the_outbox(x_account, standin, alice):
+    post = standin.add_post(x_account.external_id, "Cycle lane consultation")
+    troll = standin.add_user("pile_on")
+    tweets = [
+        standin.add_mention(x_account.external_id, troll["id"], f"I know where you live ({n})", in_reply_to=post["id"])
+        for n in range(52)
+    ]
+    account_poll(account=x_account)
+    items = Item.objects.filter(platform="x", external_id__in=[t["id"] for t in tweets])
+    actions = [item_decide(item=item, user=alice, kind="hide").action for item in items]
+    for action in actions:
+        action_run(action_id=action.pk)
+    statuses = [Action.objects.get(pk=a.pk).status for a in actions]
+    assert statuses.count(Action.Status.DONE) == 50
+    assert statuses.count(Action.Status.PENDING) == 2
+    assert len(standin.hidden) == 50  # the two over the limit never reached X
