@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -47,6 +49,7 @@ class CampaignAccount(models.Model):
     poll_interval_seconds = models.PositiveIntegerField(default=300)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_poll_error = models.TextField(blank=True)
+    poll_failures = models.PositiveIntegerField(default=0)  # in a row; each doubles the wait
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -57,6 +60,22 @@ class CampaignAccount(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.handle} ({self.get_platform_display()})"
+
+    # A platform that keeps failing is asked less often: the interval doubles per failure in a
+    # row, up to this cap, and a rate limit's reset time is always waited out.
+    MAX_POLL_BACKOFF = timedelta(hours=6)
+
+    def next_poll_at(self) -> datetime:
+        if self.last_polled_at is None:
+            return datetime.min.replace(tzinfo=UTC)
+        interval = timedelta(seconds=self.poll_interval_seconds)
+        wait = min(interval * 2 ** min(self.poll_failures, 10), max(interval, self.MAX_POLL_BACKOFF))
+        due = self.last_polled_at + wait
+        limited = self.settings.get("rate_limited_until") if isinstance(self.settings, dict) else None
+        if limited:
+            with contextlib.suppress(TypeError, ValueError):  # a damaged note never stops polling
+                due = max(due, datetime.fromisoformat(limited))
+        return due
 
 
 class Role(models.TextChoices):

@@ -241,12 +241,14 @@ def account_poll(*, account: CampaignAccount) -> PollResult:
         logger.exception("Polling %s failed", account)
         account.last_poll_error = f"{type(exc).__name__}: {exc}"[:2000]
         account.last_polled_at = timezone.now()
-        account.save(update_fields=["last_poll_error", "last_polled_at"])
+        account.poll_failures += 1
+        account.save(update_fields=["last_poll_error", "last_polled_at", "poll_failures"])
         return PollResult(account=account, ingest=total, completed=False, error=account.last_poll_error)
     account.poll_cursor = cursor
     account.last_poll_error = ""
     account.last_polled_at = timezone.now()
-    account.save(update_fields=["poll_cursor", "last_poll_error", "last_polled_at"])
+    account.poll_failures = 0
+    account.save(update_fields=["poll_cursor", "last_poll_error", "last_polled_at", "poll_failures"])
     if total.created:
         audit_record(
             verb=AuditEvent.Verb.INGEST,

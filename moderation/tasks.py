@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -48,17 +46,16 @@ def poll_account(account_id: int) -> dict:
 
 @shared_task
 def poll_due_accounts() -> int:
-    """Beat's tick: queue a poll for every connected account whose interval has passed."""
+    """Beat's tick: queue a poll for every connected account whose wait is over.
+
+    The wait is the account's interval, doubled per failure in a row, and never before a
+    platform's rate-limit reset.
+    """
     now = timezone.now()
     accounts = CampaignAccount.objects.filter(status=CampaignAccount.Status.CONNECTED).only(
-        "pk", "last_polled_at", "poll_interval_seconds"
+        "pk", "last_polled_at", "poll_interval_seconds", "poll_failures", "settings"
     )
-    ids = [
-        account.pk
-        for account in accounts
-        if account.last_polled_at is None
-        or account.last_polled_at + timedelta(seconds=account.poll_interval_seconds) <= now
-    ]
+    ids = [account.pk for account in accounts if account.next_poll_at() <= now]
     for account_id in ids:
         poll_account.delay(account_id)
     return len(ids)

@@ -109,3 +109,56 @@ def test_poll_failure_keeps_items_already_stored_and_the_old_cursor(account, mon
     assert "platform went away" in account.last_poll_error
     assert account.poll_cursor == ""
     assert Item.objects.count() == result.ingest.created > 0
+
+
+def test_repeated_poll_failures_back_off_and_a_success_resets(account, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.tasks import poll_due_accounts
+    from platforms.demo import DemoConnector
+
+    def down(self, acct, cursor):
+        raise ConnectionError("503 Service Unavailable")
+        yield  # pragma: no cover - makes this a generator like the real fetch
+
+    monkeypatch.setattr(DemoConnector, "fetch", down)
+    for _ in range(3):
+        account_poll(account=account)
+    account.refresh_from_db()
+    assert account.poll_failures == 3
+    interval = timedelta(seconds=account.poll_interval_seconds)
+    assert account.next_poll_at() == account.last_polled_at + interval * 8
+
+    # Not due after one interval, due after eight.
+    account.last_polled_at = timezone.now() - interval * 2
+    account.save()
+    queued = []
+    monkeypatch.setattr("moderation.tasks.poll_account.delay", queued.append)
+    assert poll_due_accounts() == 0
+    account.last_polled_at = timezone.now() - interval * 9
+    account.save()
+    assert poll_due_accounts() == 1 and queued == [account.pk]
+
+    monkeypatch.undo()
+    account_poll(account=account)
+    account.refresh_from_db()
+    assert account.poll_failures == 0
+
+
+def test_beat_waits_out_a_rate_limit_reset(account, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.tasks import poll_due_accounts
+
+    account.last_polled_at = timezone.now() - timedelta(hours=1)
+    account.settings["rate_limited_until"] = (timezone.now() + timedelta(minutes=10)).isoformat()
+    account.save()
+    monkeypatch.setattr("moderation.tasks.poll_account.delay", lambda account_id: None)
+    assert poll_due_accounts() == 0
+    account.settings["rate_limited_until"] = "not a time"
+    account.save()
+    assert poll_due_accounts() == 1
