@@ -59,6 +59,8 @@ def main() -> None:
             os.environ["SQLITE_PATH"] = str(Path(scratch) / "bench.sqlite3")
         # Testing mode gives the public test encryption key for the scratch credential.
         os.environ.setdefault("SAFERPOL_TESTING", "1")
+        # Ingest alone: in production evidence capture runs on its own queue and workers.
+        os.environ.setdefault("SAFERPOL_CAPTURE_ON_INGEST", "false")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saferpol.settings")
         import django
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from evidence.services import evidence_capture_on_commit
 from moderation.models import (
     AccountPost,
     Action,
@@ -172,6 +173,7 @@ def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResu
             Item.objects.filter(platform=account.platform, external_id__in=ids).values_list("external_id", flat=True)
         )
         hits: list[RuleHit] = []
+        flagged_ids: list[int] = []
         for fetched in page.items:
             if fetched.external_id in known:
                 result.duplicates += 1
@@ -186,7 +188,10 @@ def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResu
             result.created += 1
             if item.status == Item.Status.OPEN:
                 result.flagged += 1
+                flagged_ids.append(item.pk)
         RuleHit.objects.bulk_create(hits)
+        # Capture evidence of what was flagged before anyone hides or blocks it, off the ingest path.
+        evidence_capture_on_commit(flagged_ids)
     return result
 
 

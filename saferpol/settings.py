@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     "moderation",
     "platforms",
+    "evidence",
     "team",
     "api",
 ]
@@ -167,6 +168,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+if TESTING and "MEDIA_ROOT" not in os.environ:
+    # Evidence written by tests goes to a scratch folder, never into the working tree.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="saferpol-test-media-"))
 MEDIA_URL = "media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -180,6 +186,10 @@ STORAGES = {
 }
 # Serve straight from the source folders when nothing has been collected (tests, first run).
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
+
+# Capture evidence of every flagged item as it arrives (on the "evidence" queue with Celery;
+# in-process without a broker). Benchmarks of ingest alone turn it off.
+SAFERPOL_CAPTURE_ON_INGEST = env_bool("SAFERPOL_CAPTURE_ON_INGEST", True)
 
 # Fernet key(s) for platform tokens at rest, newest first; required before connecting a platform.
 # Tests get a fixed, public key so the suite can store credentials; nothing else ever does.
@@ -214,6 +224,7 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.action_execute": {"queue": "actions"},
     "moderation.tasks.actions_run_due": {"queue": "actions"},
     "moderation.export_tasks.export_run": {"queue": "exports"},
+    "evidence.tasks.evidence_capture": {"queue": "evidence"},
 }
 CELERY_IMPORTS = ["moderation.export_tasks"]
 CELERY_BEAT_SCHEDULE = {

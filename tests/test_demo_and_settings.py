@@ -68,7 +68,8 @@ def test_database_and_redis_urls_switch_to_postgres_and_celery():
         "settings.DATABASES['default']['ENGINE'], settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL,"
         " settings.CELERY_TASK_ACKS_LATE, sorted({r['queue'] for r in settings.CELERY_TASK_ROUTES.values()})",
     )
-    assert out == "django.db.backends.postgresql False redis://cache:6379/0 True ['actions', 'exports', 'ingest']"
+    queues = "['actions', 'evidence', 'exports', 'ingest']"
+    assert out == f"django.db.backends.postgresql False redis://cache:6379/0 True {queues}"
 
 
 def test_production_without_secret_key_refuses_to_start():

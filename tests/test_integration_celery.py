@@ -64,7 +64,7 @@ def worker():
             "saferpol",
             "worker",
             "-Q",
-            "default,ingest,actions,exports",
+            "default,ingest,actions,exports,evidence",
             "-P",
             "solo",
             "--without-gossip",

@@ -1,0 +1,124 @@
+"""Evidence: write-once artefacts captured from flagged items, and the custody log over them."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Artefact(models.Model):
+    """One stored file about an item: a payload, an image, an upload, or a note on another one.
+
+    The file under MEDIA_ROOT is written once and never modified; an annotation or a redaction
+    is a new artefact whose ``derived_from`` points at the original it is about.
+    """
+
+    class Kind(models.TextChoices):
+        POST_JSON = "post_json", "Post payload (JSON)"
+        AUTHOR_JSON = "author_json", "Author profile payload (JSON)"
+        POST_PNG = "post_png", "Post image (rendered)"
+        PROFILE_PNG = "profile_png", "Profile image (rendered)"
+        POST_SCREENSHOT = "post_screenshot", "Post screenshot (browser)"
+        PROFILE_SCREENSHOT = "profile_screenshot", "Profile screenshot (browser)"
+        UPLOAD = "upload", "Uploaded file"
+        ANNOTATION = "annotation", "Annotation"
+        REDACTION = "redaction", "Redaction"
+
+    class Status(models.TextChoices):
+        CAPTURED = "captured", "Captured"
+        FAILED = "failed", "Failed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey("moderation.Item", on_delete=models.PROTECT, related_name="artefacts")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    file_name = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    media_type = models.CharField(max_length=100, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    captured_at = models.DateTimeField(null=True, blank=True)  # UTC, from the server's clock
+    tool = models.CharField(max_length=100, blank=True)
+    tool_version = models.CharField(max_length=40, blank=True)
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CAPTURED)
+    error = models.TextField(blank=True)  # the last failed attempt's reason
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "kind", "id"]
+        constraints = [
+            # One original of each kind per item; annotations and redactions may repeat.
+            models.UniqueConstraint(
+                fields=["item", "kind"], condition=Q(derived_from__isnull=True), name="artefact_one_original_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of item {self.item_id}"
+
+
+class CustodyEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The custody log is append-only")
+
+    def delete(self):
+        raise PermissionError("The custody log is append-only")
+
+
+class CustodyEvent(models.Model):
+    """Append-only, hash-chained record of everything done to the evidence.
+
+    Each event's ``hash`` covers its content and the previous event's hash, so editing, removing
+    or reordering an event breaks the chain where it happened and ``verify_evidence`` names it.
+    The model refuses updates and deletes; on PostgreSQL a trigger refuses them too.
+    """
+
+    class Action(models.TextChoices):
+        CAPTURE = "capture", "Captured"
+        CAPTURE_FAILED = "capture_failed", "Capture failed"
+        VIEW = "view", "Viewed"
+        REVEAL = "reveal", "Revealed"
+        ANNOTATE = "annotate", "Annotated"
+        REDACT = "redact", "Redacted"
+        UPLOAD = "upload", "Uploaded"
+        EXPORT = "export", "Exported"
+        VERIFY = "verify", "Verified"
+
+    at = models.DateTimeField()  # set by the appender under the chain lock, so ids and times agree
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)  # survives for system actors too
+    action = models.CharField(max_length=30, choices=Action.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_code = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = CustodyEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            # Two events can never chain to the same predecessor: a fork is refused by the database.
+            models.UniqueConstraint(fields=["prev_hash"], name="custody_one_successor"),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_code"], name="custody_by_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_code} by {self.actor_label}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError("The custody log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The custody log is append-only")
