@@ -26,8 +26,8 @@ CHROMIUM_FLAGS = [
 TOOL = "chromium-playwright"
 
 
-class ScreenshotFailed(Exception):
-    """The page could not be captured; the message says why."""
+class ScreenshotFailed(OSError):
+    """The page could not be captured; the message says why. An I/O failure: worth a retry."""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from evidence.browser import TOOL as BROWSER_TOOL
+from evidence.browser import screenshot_url
 from evidence.models import Artefact, CustodyEvent
 from evidence.render import render_post_png, render_profile_png
 from moderation.models import Item
@@ -399,6 +401,32 @@ def evidence_render(*, item_id: int) -> list[Artefact]:
             ),
         ),
     )
+
+
+def evidence_screenshot(*, item_id: int) -> list[Artefact]:
+    """Real browser screenshots of the post and the author's profile, where the public page loads.
+
+    Only on platforms with public pages (SAFERPOL_SCREENSHOT_HOSTS) and only on their own hosts.
+    A page that won't load is recorded as a failed artefact and raised for the task to retry.
+    """
+    item = _flagged_item(item_id)
+    hosts = frozenset(settings.SAFERPOL_SCREENSHOT_HOSTS.get(item.platform, ())) if item else frozenset()
+    if item is None or not settings.SAFERPOL_EVIDENCE_SCREENSHOTS or not hosts:
+        return []
+    author = item.author_snapshot if isinstance(item.author_snapshot, dict) else {}
+    pages = ((Artefact.Kind.POST_SCREENSHOT, item.url), (Artefact.Kind.PROFILE_SCREENSHOT, author.get("profile_url")))
+    return _store_steps(
+        item,
+        [
+            (kind, BROWSER_TOOL, "image/png", functools.partial(_screenshot_png, url, hosts))
+            for kind, url in pages
+            if url
+        ],
+    )
+
+
+def _screenshot_png(url: str, hosts: frozenset[str]) -> bytes:
+    return screenshot_url(url, allowed_hosts=hosts).png
 
 
 def evidence_capture_on_commit(item_ids: list[int]) -> None:

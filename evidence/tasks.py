@@ -9,9 +9,10 @@ from evidence import services
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_jitter=True, max_retries=5)
 def evidence_capture(self, item_id: int) -> int:
-    """Capture a flagged item's payloads, then draw its pictures from them.
+    """Capture a flagged item's payloads, draw its pictures from them, then screenshot its pages.
 
     A failed write is recorded, then retried with backoff; kinds already stored are kept.
     """
     captured = services.evidence_capture(item_id=item_id)
-    return len(captured) + len(services.evidence_render(item_id=item_id))
+    rendered = services.evidence_render(item_id=item_id)
+    return len(captured) + len(rendered) + len(services.evidence_screenshot(item_id=item_id))

@@ -190,6 +190,10 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 # Capture evidence of every flagged item as it arrives (on the "evidence" queue with Celery;
 # in-process without a broker). Benchmarks of ingest alone turn it off.
 SAFERPOL_CAPTURE_ON_INGEST = env_bool("SAFERPOL_CAPTURE_ON_INGEST", True)
+# Real browser screenshots of public pages, on each platform's own hosts only. The demo has no
+# public pages; tests turn this on against pages served on loopback.
+SAFERPOL_EVIDENCE_SCREENSHOTS = env_bool("SAFERPOL_EVIDENCE_SCREENSHOTS", not (TESTING or DEMO_MODE))
+SAFERPOL_SCREENSHOT_HOSTS = {"x": ["x.com", "www.x.com", "twitter.com", "www.twitter.com", "mobile.twitter.com"]}
 
 # Fernet key(s) for platform tokens at rest, newest first; required before connecting a platform.
 # Tests get a fixed, public key so the suite can store credentials; nothing else ever does.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import threading
@@ -93,3 +94,27 @@ def test_a_redirect_off_the_platform_is_refused(site):
 def test_only_the_platforms_own_https_pages_are_visited(url):
     with pytest.raises(ScreenshotFailed):
         check_url(url, frozenset({"x.com"}))
+
+
+@pytest.mark.django_db
+def test_flagged_items_get_screenshots_of_their_public_pages_and_failures_are_recorded(
+    site, ingest, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from evidence.models import Artefact
+    from evidence.services import evidence_verify
+    from platforms.base import FetchedAuthor
+    from tests.factories import THREAT, fetched_item
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.SAFERPOL_EVIDENCE_SCREENSHOTS = True
+    settings.SAFERPOL_SCREENSHOT_HOSTS = {"demo": ["127.0.0.1"]}
+    author = FetchedAuthor(external_id="t99", handle="troll_99", profile_url=f"{site}/gone")
+    reply = dataclasses.replace(fetched_item(THREAT, author=author), url=f"{site}/post/1")
+    with django_capture_on_commit_callbacks(execute=True):
+        [item] = ingest(reply)
+    post_shot = Artefact.objects.get(item=item, kind="post_screenshot")
+    assert post_shot.status == "captured" and post_shot.tool == "chromium-playwright"
+    profile_shot = Artefact.objects.get(item=item, kind="profile_screenshot")
+    assert profile_shot.status == "failed" and "404" in profile_shot.error
+    assert Artefact.objects.filter(item=item, status="captured").count() == 5  # payloads, pictures, one page
+    assert evidence_verify() == []
