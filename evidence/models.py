@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from moderation.append_only import AppendOnlyModel
+
 
 class Artefact(models.Model):
     """One stored file about an item: a payload, an image, an upload, or a note on another one.
@@ -62,21 +64,15 @@ class Artefact(models.Model):
         return f"{self.get_kind_display()} of item {self.item_id}"
 
 
-class CustodyEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The custody log is append-only")
-
-    def delete(self):
-        raise PermissionError("The custody log is append-only")
-
-
-class CustodyEvent(models.Model):
+class CustodyEvent(AppendOnlyModel):
     """Append-only, hash-chained record of everything done to the evidence.
 
     Each event's ``hash`` covers its content and the previous event's hash, so editing, removing
     or reordering an event breaks the chain where it happened and ``verify_evidence`` names it.
     The model refuses updates and deletes; on PostgreSQL a trigger refuses them too.
     """
+
+    log_name = "custody log"
 
     class Action(models.TextChoices):
         CAPTURE = "capture", "Captured"
@@ -102,8 +98,6 @@ class CustodyEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = CustodyEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["id"]
         constraints = [
@@ -114,11 +108,3 @@ class CustodyEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_code} by {self.actor_label}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PermissionError("The custody log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The custody log is append-only")

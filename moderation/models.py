@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from moderation.append_only import AppendOnlyModel
+
 
 class Platform(models.TextChoices):
     DEMO = "demo", "Demo"
@@ -372,20 +374,14 @@ class UnreliableDomain(models.Model):
         return self.domain
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("The audit log is append-only")
-
-    def delete(self):
-        raise PermissionError("The audit log is append-only")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Append-only record of decisions, action outcomes, logins and exports.
 
     The model refuses updates and deletes; on PostgreSQL a trigger refuses them too, so not
     even a raw query or the admin can rewrite history.
     """
+
+    log_name = "audit log"
 
     class Verb(models.TextChoices):
         DECISION = "decision", "Decision"
@@ -421,16 +417,6 @@ class AuditEvent(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["account", "-at"], name="audit_account_recent")]
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PermissionError("The audit log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The audit log is append-only")
