@@ -9,12 +9,13 @@ import logging
 import os
 import tomllib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import PIL
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from evidence.browser import TOOL as BROWSER_TOOL
@@ -427,6 +428,36 @@ def evidence_screenshot(*, item_id: int) -> list[Artefact]:
 
 def _screenshot_png(url: str, hosts: frozenset[str]) -> bytes:
     return screenshot_url(url, allowed_hosts=hosts).png
+
+
+# What every flagged item should end up with; screenshots depend on the page and are extra.
+REQUIRED_KINDS = (Artefact.Kind.POST_JSON, Artefact.Kind.AUTHOR_JSON, Artefact.Kind.POST_PNG, Artefact.Kind.PROFILE_PNG)
+MAX_CAPTURE_ATTEMPTS = 6
+
+
+def evidence_items_due(*, limit: int = 200) -> list[int]:
+    """Flagged items still missing required evidence: a lost task, or retries ran out too soon.
+
+    Items whose capture has already failed MAX_CAPTURE_ATTEMPTS times are left for a person.
+    """
+    complete = (
+        Artefact.objects.filter(item=OuterRef("pk"), status=Artefact.Status.CAPTURED, kind__in=REQUIRED_KINDS)
+        .values("item")
+        .annotate(kinds=Count("kind", distinct=True))
+        .filter(kinds=len(REQUIRED_KINDS))
+    )
+    given_up = Artefact.objects.filter(
+        item=OuterRef("pk"), status=Artefact.Status.FAILED, attempts__gte=MAX_CAPTURE_ATTEMPTS
+    )
+    settled = timezone.now() - timedelta(minutes=5)  # leave fresh items to their own task
+    return list(
+        Item.objects.exclude(status=Item.Status.CLEAR)
+        .filter(received_at__lte=settled)
+        .exclude(Exists(complete))
+        .exclude(Exists(given_up))
+        .order_by("-received_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def evidence_capture_on_commit(item_ids: list[int]) -> None:

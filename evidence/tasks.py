@@ -16,3 +16,12 @@ def evidence_capture(self, item_id: int) -> int:
     captured = services.evidence_capture(item_id=item_id)
     rendered = services.evidence_render(item_id=item_id)
     return len(captured) + len(rendered) + len(services.evidence_screenshot(item_id=item_id))
+
+
+@shared_task
+def evidence_capture_due() -> int:
+    """The sweep: capture flagged items whose evidence is still incomplete."""
+    due = services.evidence_items_due()
+    for item_id in due:
+        evidence_capture.delay(item_id)
+    return len(due)

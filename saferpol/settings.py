@@ -229,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.actions_run_due": {"queue": "actions"},
     "moderation.export_tasks.export_run": {"queue": "exports"},
     "evidence.tasks.evidence_capture": {"queue": "evidence"},
+    "evidence.tasks.evidence_capture_due": {"queue": "evidence"},
 }
 CELERY_IMPORTS = ["moderation.export_tasks"]
 CELERY_BEAT_SCHEDULE = {
@@ -237,6 +238,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("SAFERPOL_POLL_TICK_SECONDS", 30)),
     },
     "run-due-actions": {"task": "moderation.tasks.actions_run_due", "schedule": 60.0},
+    "capture-missing-evidence": {"task": "evidence.tasks.evidence_capture_due", "schedule": 300.0},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"

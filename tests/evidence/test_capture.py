@@ -252,3 +252,43 @@ def test_ingesting_a_flagged_reply_captures_its_evidence_with_rendered_pictures(
     assert post_png.media_type == "image/png" and "Pillow" in post_png.tool
     assert Image.open(artefact_path(post_png)).format == "PNG"
     assert evidence_verify() == []
+
+
+def test_the_sweep_captures_flagged_items_whose_capture_never_ran(ingest, media):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evidence.services import MAX_CAPTURE_ATTEMPTS, evidence_items_due
+    from evidence.tasks import evidence_capture_due
+    from moderation.models import Item
+    from tests.factories import CIVIL, RACIST, THREAT
+
+    threat, racist, civil = ingest(THREAT, RACIST, CIVIL)  # no commit here, so no capture task ran
+    assert evidence_items_due() == []  # fresh items are left to their own task for five minutes
+    Item.objects.filter(pk__in=[threat.pk, racist.pk, civil.pk]).update(
+        received_at=timezone.now() - timedelta(minutes=6)
+    )
+    assert set(evidence_items_due()) == {threat.pk, racist.pk}
+
+    Artefact.objects.create(
+        item=racist,
+        kind="post_png",
+        status="failed",
+        attempts=MAX_CAPTURE_ATTEMPTS,
+        error="disk full",
+        file_name="",
+        media_type="image/png",
+        tool="t",
+        tool_version="1",
+    )
+    assert evidence_items_due() == [threat.pk]  # given up on: left for a person
+
+    assert evidence_capture_due() == 1  # in-process: the capture runs right here
+    assert evidence_items_due() == []
+    assert set(threat.artefacts.filter(status="captured").values_list("kind", flat=True)) == {
+        "post_json",
+        "author_json",
+        "post_png",
+        "profile_png",
+    }

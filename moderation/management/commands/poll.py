@@ -6,6 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from evidence.tasks import evidence_capture_due
 from moderation.models import CampaignAccount
 from moderation.services import account_poll, action_run, actions_due
 from platforms.base import ActionError
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         while True:
             self._poll_once(options["account"])
             self._run_due_actions()
+            # Without a broker, beat isn't running: sweep for incomplete evidence here too.
+            evidence_capture_due()
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
