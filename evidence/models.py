@@ -108,3 +108,21 @@ class CustodyEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_code} by {self.actor_label}"
+
+
+class Pack(models.Model):
+    """An evidence pack someone exported from the dashboard; only they can download it."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    exporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey("moderation.CampaignAccount", on_delete=models.PROTECT, related_name="+")
+    author_handle = models.CharField(max_length=100, blank=True)
+    since = models.DateField(null=True, blank=True)
+    file_name = models.CharField(max_length=300)  # relative to MEDIA_ROOT
+    sha256 = models.CharField(max_length=64)
+    bytes = models.PositiveBigIntegerField()
+    items = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"evidence pack {self.code} of @{self.account.handle}"

@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -593,3 +594,30 @@ def _operator_label() -> str:
     except (OSError, KeyError):
         user = "unknown"
     return f"operator ({user}, manage.py evidence_pack)"
+
+
+def pack_create(*, user, account: CampaignAccount, author_handle: str | None = None, since: date | None = None):
+    """Build a pack from the dashboard for a member of the account; it is theirs to download."""
+    from evidence.models import Pack
+    from moderation.models import Membership
+
+    if not Membership.objects.filter(user=user, account=account).exists():
+        raise PackError("You are not a member of that account.")
+    code = uuid.uuid4()
+    relative = Path("packs") / f"{code}.zip"
+    out_path = Path(settings.MEDIA_ROOT) / relative
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    result = evidence_pack_build(
+        account=account, author_handle=author_handle, since=since, exporter=user, out_path=out_path
+    )
+    return Pack.objects.create(
+        code=code,
+        exporter=user,
+        account=account,
+        author_handle=(author_handle or "").lstrip("@"),
+        since=since,
+        file_name=str(relative),
+        sha256=result.sha256,
+        bytes=result.bytes,
+        items=result.items,
+    )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("team/", include("team.urls")),
     path("api/", include("api.urls")),
     path("platforms/", include("platforms.urls")),
+    path("evidence/", include("evidence.urls")),
     path("healthz", moderation_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

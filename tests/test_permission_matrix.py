@@ -24,6 +24,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from api.tokens import api_token_create
+from evidence.pack import pack_create
+from evidence.tasks import evidence_capture as evidence_capture_task
 from moderation.exports import export_request
 from moderation.models import Export
 from moderation.services import item_decide
@@ -89,6 +91,9 @@ ROUTES: dict[str, Route] = {
     "exports:detail": Route("GET", CREATOR, kwargs=lambda w: {"code": w.export.code}, creator="carol"),
     "exports:progress": Route("GET", CREATOR, kwargs=lambda w: {"code": w.export.code}, creator="carol"),
     "exports:download": Route("GET", CREATOR, kwargs=lambda w: {"code": w.export.code}, creator="carol"),
+    "evidence:packs": Route("GET", SIGNED_IN),
+    "evidence:pack_new": Route("POST", MEMBER, data=lambda w: {"account": str(w.account.code)}),
+    "evidence:pack_download": Route("GET", CREATOR, kwargs=lambda w: {"code": w.make_pack().code}, creator="carol"),
     "team:members": Route("GET", SIGNED_IN),
     "team:invite": Route("POST", OWNER, kwargs=account_code, data=lambda w: {"role": "comms", "note": "Dana"}),
     "team:member_role": Route(
@@ -154,6 +159,7 @@ class World:
     invitation_secret: str
     tokens: dict
     report_action: object
+    make_pack: callable
 
 
 @pytest.fixture
@@ -182,7 +188,14 @@ def world(
     }
     token = bob.api_tokens.get()
     report_action = item_decide(item=racist, user=alice, kind="report").action
-    return World(account, item, export, token, invitation, secret, tokens, report_action)
+
+    def make_pack():
+        # Only the evidence routes need a pack (and the evidence it packs): build it on demand.
+        for flagged in (item, racist):
+            evidence_capture_task(flagged.pk)
+        return pack_create(user=carol, account=account)
+
+    return World(account, item, export, token, invitation, secret, tokens, report_action, make_pack)
 
 
 def client_for(persona: str, world: World, route: Route, *, enforce_csrf: bool = False) -> Client:
