@@ -300,12 +300,25 @@ def membership_for(*, user, account: CampaignAccount) -> Membership | None:
     return Membership.objects.filter(user=user, account=account).first()
 
 
-def decision_capability(*, account: CampaignAccount, kind: str) -> CapabilityState | None:
-    """The platform capability a decision needs, or None when it needs none (dismiss, escalate)."""
+def decision_capability(
+    *, account: CampaignAccount, kind: str, capabilities: dict[Capability, CapabilityState] | None = None
+) -> CapabilityState | None:
+    """The platform capability a decision needs, or None when it needs none (dismiss, escalate).
+
+    Pass the account's `capabilities` when already known, to ask the connector only once.
+    """
     capability = PLATFORM_ACTIONS.get(DecisionKind(kind))
     if capability is None:
         return None
-    return connector_for(account.platform).capabilities(account)[capability]
+    if capabilities is None:
+        capabilities = connector_for(account.platform).capabilities(account)
+    return capabilities[capability]
+
+
+def undo_possible(*, item: Item, kind: str) -> bool:
+    """Whether an undo has something done on this item to undo; True for every other decision."""
+    undone = UNDOES.get(DecisionKind(kind))
+    return undone is None or Action.objects.filter(decision__item=item, kind=undone, status=Action.Status.DONE).exists()
 
 
 @transaction.atomic
@@ -321,8 +334,8 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
         raise DecisionNotPossible(state.reason)
 
     item = Item.objects.select_for_update().get(pk=item.pk)
-    undone = UNDOES.get(DecisionKind(kind))
-    if undone and not Action.objects.filter(decision__item=item, kind=undone, status=Action.Status.DONE).exists():
+    if not undo_possible(item=item, kind=kind):
+        undone = UNDOES[DecisionKind(kind)]
         raise DecisionNotPossible(f"There is no {DecisionKind(undone).label.lower()} on this reply to undo.")
     decision = Decision.objects.create(item=item, kind=kind, note=note[:5000], decided_by=user)
     item.status = STATUS_AFTER.get(DecisionKind(kind), Item.Status.ACTIONED)

@@ -45,13 +45,10 @@ def _decision_options(item: Item, membership: Membership) -> tuple[list[dict], d
     capabilities = connector_for(item.account.platform).capabilities(item.account)
     options = []
     for kind in DecisionKind:
-        state = services.decision_capability(account=item.account, kind=kind)
+        state = services.decision_capability(account=item.account, kind=kind, capabilities=capabilities)
         if kind == DecisionKind.DELETE and (state is None or not state.available):
             continue  # only offered where the platform allows it; hide is the usual choice
-        if (
-            kind in services.UNDOES
-            and not item.decisions.filter(kind=services.UNDOES[kind], action__status="done").exists()
-        ):
+        if not services.undo_possible(item=item, kind=kind):
             continue  # an undo is offered once there is something done to undo
         options.append(
             {
