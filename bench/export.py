@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scratch_db import ensure_database  # noqa: E402 - bench/ is the script's own folder
+
 LARGE_HANDLE = "BenchExportLarge"
 SMALL_HANDLE = "BenchExportSmall"
 
@@ -95,15 +97,6 @@ def setup(url: str) -> None:
     import django
 
     django.setup()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def child(url: str, **options) -> dict:
