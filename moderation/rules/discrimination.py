@@ -151,6 +151,10 @@ _TERMS: tuple[_Term, ...] = (
         "|sodomite|sodomites|gaylord|gaylords",
         "homophobia",
         0.92,
+        # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
+        homonym=r"faggots?,? (?:and|n|with|in|for) (?:mash|peas|gravy|chips|onions?|tea|dinner)"
+        r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
+        r"|brains'?|mr brain's) (?:the )?(?:\w+ )?faggots?|faggots? of (?:wood|sticks|hazel|twigs)|black country",
     ),
     _t(
         "fag|fags",
@@ -161,7 +165,13 @@ _TERMS: tuple[_Term, ...] = (
         r"|roll"
         r"|rolled|rolling|rollies|puff|baccy|vape|butts?|twenty|20)\b",
     ),
-    _t("poof|poofs|poofter|poofters|pooftah|poofy", "homophobia", 0.85, homonym=r"\b(?:and|then|just|went) poof\b"),
+    _t(
+        "poof|poofs|poofter|poofters|pooftah|poofy",
+        "homophobia",
+        0.85,
+        reclaimable=True,
+        homonym=r"\b(?:and|then|just|went) poof\b|, poof[,!]|^poof[,!]|poofs? and proud",
+    ),
     _t(
         "lesbo|lesbos|lezza|lezzas|lezzer|lezzers|lezzie|lezzies|homo|homos",
         "homophobia",
@@ -173,7 +183,8 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.75,
         reclaimable=True,
-        homonym=r"dyke (?:road|lane|drive|street|close|house|end|farm|way)|(?:offa's|devil's|wans|fen|car|the) dyke",
+        homonym=r"dykes? (?:march|on bikes)"
+        r"|dyke (?:road|lane|drive|street|close|house|end|farm|way)|(?:offa's|devil's|wans|fen|car|the) dyke",
     ),
     _t(
         "queer|queers",
@@ -206,7 +217,7 @@ _TERMS: tuple[_Term, ...] = (
         "transphobia",
         0.9,
         homonym=r"tranny (?:van|fluid|box|oil|rebuild|cooler|swap)|ford tranny|transit|the tranny\?|transmission"
-        r"|gearbox",
+        r"|gearbox|tranny radios?|transistor",
     ),
     _t("ladyboy|ladyboys|trans-trender|transtrender|transtrenders", "transphobia", 0.65),
     _t(
@@ -240,6 +251,7 @@ _TERMS: tuple[_Term, ...] = (
         "|bedblockers|wrinklies|crumblies",
         "ageism",
         0.88,
+        reclaimable=True,
     ),
     _t("ok boomer|okay boomer", "ageism", 0.6, "dismissal by age"),
     _t("boomer|boomers|geriatric", "ageism", 0.55, aimed_only=True),
@@ -251,6 +263,7 @@ _TERMS: tuple[_Term, ...] = (
         "ageism",
         0.72,
         "age used as an insult",
+        reclaimable=True,
         homonym=r"senile (?:dementia|plaques|purpura|tremor)|old (?:bag|bags) (?:of|for|from|in)",
     ),
 )
@@ -483,8 +496,10 @@ _SLUR_ADJ_RES = tuple(
     for category, nouns in _SLUR_ADJECTIVE.items()
 )
 _RECLAIM_RE = re.compile(
-    r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our)(?: an?)?"
-    r"(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi|butch))? ?$"
+    r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our|speaking as"
+    r"|proud to be|a pair of|pair of|bunch of|we're the|we're just|we're all|us lot|us old|we're a bunch of"
+    r"|we're just a bunch of)(?: an?)?(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi"
+    r"|butch|daft|silly|mad|loud|bolshy))* ?$"
 )
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)\b")
 

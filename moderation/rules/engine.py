@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from moderation.rules import abuse, anonymity, discrimination, threats
+from moderation.rules import abuse, anonymity, discrimination, groups, threats
 from moderation.rules.claims import ClaimMatcher, DomainMatcher
 from moderation.rules.normalise import MAX_CHARS, Document
 from moderation.rules.verdict import SEVERITY_RANK, Cue, Hit, Verdict
@@ -14,6 +14,8 @@ from moderation.rules.verdict import SEVERITY_RANK, Cue, Hit, Verdict
 logger = logging.getLogger(__name__)
 
 _MAX_REASONS = 3
+# Detectors that read quoted words as written (a quoted false claim is still the claim).
+_READ_QUOTED = frozenset({"claims", "domains"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Engine:
             ("threats", threats.detect),
             ("abuse", abuse.detect),
             ("discrimination", discrimination.detect),
+            ("groups", groups.analyse),
             ("claims", self._claims.match),
             ("domains", self._domains.match),
         )
@@ -58,8 +61,10 @@ class Engine:
         cues: list[Cue] = []
         if text:
             doc = Document(text)
+            # Hate and threats are judged on the reply without the words it quotes to condemn.
+            said = groups.unquoted(doc)
             for name, detect in self._text_detectors:
-                cues.extend(self._run(name, detect, doc))
+                cues.extend(self._run(name, detect, doc if name in _READ_QUOTED else said))
         if author is not None:
             cues.extend(self._run("anonymity", anonymity.assess, author))
         return _verdict(cues)

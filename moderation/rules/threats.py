@@ -601,6 +601,28 @@ def _doxxing(doc: Document) -> list[Cue]:
     return cues
 
 
+# Veiled and implied threats: what a careful moderator reads as a threat without a violent verb.
+_IMPLIED: tuple[_Pattern, ...] = (
+    _p(r"(?P<q>(?:end|ended|ending) up like (?:jo cox|david amess|sir david amess|amess|cox))", 0.97, "threat invoking a murdered MP"),
+    _p(r"(?P<q>(?:remember|think of|look what happened to|what happened to) (?:jo cox|david amess|sir david amess))", 0.9, "threat invoking a murdered MP", electoral_guard=True),
+    _p(r"(?P<q>bring an ambulance|bring a stretcher|book (?:yourself )?an ambulance|need an ambulance|call (?:yourself )?an ambulance)", 0.9, "veiled threat"),
+    _p(r"(?P<q>(?:you|ya|u) (?:won't|will not|wont|might not|may not|aren't going to|are not going to|ain't gonna) (?:make it (?:back|home)|see (?:the next|another|next) (?:election|christmas|year|birthday|week|summer)|live (?:to see|long|much longer)|be around (?:much )?(?:longer|for long)|wake up|get home))", 0.93, "veiled threat"),
+    _p(r"(?P<q>(?:you'll|you will|you'd|ya'll|you're going to|you are going to|you're gonna|you could|you might) (?:be |end up |get )?(?:found|end up|ending up) (?:dead |face down )?in (?:a |the )?(?:ditch|river|canal|morgue|body bag|gutter|woods|boot|skip|bin))", 0.95, "veiled threat"),
+    _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|wife|husband|family|partner|mum|mam) (?:walk|walks|go|goes|play|plays|get|gets|come|comes|wait|waits)[^.!?]{0,40}(?:my house|past me|past my|near me|alone)[^.!?]{0,30}(?:just saying|just sayin|be a shame|be careful|watch out|remember that|funny that|isn't it|aren't they))", 0.95, "threat against family"),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:every|all the|all of the|both of|both|all) (?:\w+ )?(?:bones?|legs?|arms?|fingers?|teeth|ribs) in (?:your|ur))", 0.97, "direct threat"),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:your|ur) (?:\w+ )?(?:legs?|arms?|neck|jaw|face|nose|fingers?|teeth|skull|head|ribs))", 0.97, "direct threat"),
+    _p(r"(?P<q>(?:somebody|someone|some one|anyone|people|we) (?:needs? to|should|ought to|has to|have to|gotta|is going to|are going to|will|must) (?:\w+ )?(?:take (?:you|u|ya) out|sort (?:you|u|ya) out|deal with (?:you|u|ya)|do (?:you|u|ya) in|shut (?:you|u|ya) up)(?: for good| permanently|\. permanently)?)", 0.9, "incitement against the politician", electoral_guard=True),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))", 0.95, "direct threat", after_guard=True, electoral_guard=True),
+    _p(r"(?P<q>(?:i'm|i am|we're|we are|im) (?:coming|coming for (?:you|u|ya)|on my way|on our way|waiting|outside))(?=[^.!?]{0,10}(?:$|[.!?]))", 0.7, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>(?:good|strong|decent|better) locks on (?:your|ur) (?:doors?|windows)|lock (?:your|ur) doors (?:tonight|at night)|sleep with one eye open|watch your back|look over your shoulder|won't see (?:me|it) coming|never see (?:me|it) coming|you've been warned|consider yourself warned|final warning|last warning)", 0.85, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|ya'll|you're gonna|you'd) (?:\w+ )?(?:be )?(?:swinging|swing|hanging|hang|dangling) (?:from|off) (?:a |the )?(?:lamppost|lamp post|tree|rope|noose|bridge|gallows))", 0.97, "direct threat"),
+    _p(r"(?P<q>(?:with|bring|bringing|got|have|carrying) (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope)\b[^.!?]{0,40}?(?:your|ur|you|ya)\b|(?:outside|at|to|near|round) (?:your|ur) (?:office|surgery|house|home|door|constituency office|car|kids' school)[^.!?]{0,40}?(?:with|bringing) (?:a |an |my |some )?(?:petrol can|can of petrol|petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|matches|lighter))", 0.97, "threat with a weapon"),
+    _p(r"(?P<q>(?:shame|pity|be a shame|would be a shame|be a pity|terrible|awful|sad) if (?:it|your \w+|your (?:house|home|car|office)|something|anything) (?:went up|goes up|caught fire|burned down|burnt down|happened|was to happen|were to happen|got burned|got torched|exploded)[^.!?]{0,30})", 0.93, "veiled threat"),
+    _p(r"(?P<q>(?:i'll|i will|we'll|we will) make sure (?:of it|you don't|you never|you won't))", 0.8, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna) (?:get|be getting) (?:what's coming to you|what you deserve|yours|a visit|a knock|a bullet|a kicking|a beating|a slap|hurt|done|battered|stabbed|shot|smashed))", 0.85, "veiled threat", electoral_guard=True),
+)  # fmt: skip
+_PATTERNS = _PATTERNS + _IMPLIED
+
 _PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
 
 
