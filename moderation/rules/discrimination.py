@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.rules.context import aim, mentioned_not_used, negated
+from moderation.rules.context import aim, mentioned_not_used, negated, sentence_bounds
+from moderation.rules.groups import GERUND_REPORTER
 from moderation.rules.lexicon import ANY_GROUP, group_category
 from moderation.rules.normalise import Document
 from moderation.rules.patterns import PatternSet, alternation, matches, phrase, scan
@@ -152,7 +153,7 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.92,
         # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
-        homonym=r"faggots?,? (?:and|n|with|in|for) (?:mash|peas|gravy|chips|onions?|tea|dinner)"
+        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mash|peas|gravy|chips|onions?|tea|dinner)"
         r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
         r"|brains'?|mr brain's) (?:the )?(?:\w+ )?faggots?|faggots? of (?:wood|sticks|hazel|twigs)|black country",
     ),
@@ -510,7 +511,11 @@ _SLUR_ADJ_SET = PatternSet((regex, category) for category, regex in _SLUR_ADJ_RE
 
 def _used(s: str, start: int, end: int) -> bool:
     """False when the words are quoted to condemn them, reported, or negated."""
-    return not (mentioned_not_used(s, start, end) or negated(s, start))
+    if mentioned_not_used(s, start, end) or negated(s, start):
+        return False
+    # "Saying women belong in the kitchen is pathetic": reported in order to condemn it.
+    left, _ = sentence_bounds(s, start, end)
+    return not GERUND_REPORTER.search(s[left:start])
 
 
 def detect(doc: Document) -> list[Cue]:

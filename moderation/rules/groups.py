@@ -112,7 +112,7 @@ for _cat, _words in (
 _PEOPLE_NOUNS = (
     "people|persons|men|women|folk|folks|guys|lads|girls|boys|kids|children|families|ones|neighbours|immigrants"
     "|migrants|refugees|community|communities|population|lot|types|sorts|blokes|wives|mothers|mums|dads|youths"
-    "|workers|voters|students|councillors|mps|politicians|members|ppl|person|man|woman|lad|girl|boy|kid|child|family"
+    "|workers|voters|students|councillors|mps|politicians|members|ppl|person|councillor|mp|chancellor|minister|leader|candidate|man|woman|lad|girl|boy|kid|child|family"
     "|bloke|guy|neighbour|builder|builders|drivers|driver|doctors|doctor|teachers|teacher|staff|couple|couples"
 )
 for _adj, _cat in _IDENTITY_ADJ.items():
@@ -416,14 +416,14 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"(?:^|[.!?,:;] )(?:{_VIOL}) {_ALL}GRP\b", "call for violence against a group", 0.9, threat=True),
     _f(rf"\bGRP (?:{_W}){{0,4}}?{_MODAL} (?:all )?(?:be )?(?:{_W}){{0,3}}?{_VPP}\b", "says a group should suffer violence", 0.95, threat=True),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:should|must|need to|ought to|deserve to|can|will|are going to|gonna|better) (?:all |just |fucking |go and )?{_DIEW}\b", "says a group should die", 0.95, threat=True),
-    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:deserve|deserves|need|needs|want|are asking for|are begging for|should get|should be given|have it coming|had it coming|belong in) (?:a |an |the |another |a good |a proper )?(?:{_W}){{0,1}}?(?:holocaust|genocide|pogrom|final solution|ethnic cleansing|cull|extermination|gun to the head|gun to their head|knife|knife in the back|bullet|bullets|bullet in the head|death|to die|killing|shooting|hanging|gassing|culling|lynching|exterminating|exterminated|putting down|a rope|the rope|the noose|a noose|the gallows|the chair|gas chambers|gas chamber|the ovens|ovens|an oven|a mass grave|the ground|a grave|graves|a bomb|the firing squad|a firing squad|a beating|a kicking|a good kicking|battering|stabbing|burning|bombing|torching)\b", "says a group deserves violence", 0.95, threat=True),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:deserve|deserves|need|needs|want|are asking for|are begging for|should get|should be given|have it coming|had it coming|belong in) (?:a |an |the |another |a good |a proper )?(?:{_W}){{0,1}}?(?:holocaust|genocide|pogrom|final solution|ethnic cleansing|cull|extermination|gun to the head|gun to their head|knife|knife in the back|bullet|bullets|bullet in the head|death|to die|killing|shooting|hanging|gassing|culling|lynching|exterminating|exterminated|putting down|a rope|the rope|the noose|a noose|the gallows|the chair|gas chambers|gas chamber|the ovens|ovens|an oven|a mass grave|the ground|a grave|graves|a bomb|the firing squad|a firing squad|beating|kicking|hiding|thrashing|good hiding|a beating|a kicking|a good kicking|battering|stabbing|burning|bombing|torching)\b", "says a group deserves violence", 0.95, threat=True),
     _f(rf"\b(?:death to|kill all|kill the|kill every|kill more|shoot all|shoot the|shoot every|burn all|burn the|hang all|hang the|gas all|gas the|bomb all|bomb the|exterminate all|exterminate the|wipe out all|wipe out the|string up all|string up the|stab all|stab the|nuke all|nuke the|lynch all|lynch the|slaughter all|slaughter the|cull all|cull the|behead all|behead the) (?:{_W}){{0,1}}?GRP\b", "call for violence against a group", 0.95, threat=True),
     _f(rf"\b(?:someone|somebody|anyone|everyone|people|we|you|they|the government|the police) (?:{_W}){{0,2}}?(?:should|needs to|need to|ought to|must|has to|have to|is going to|are going to|will|gotta) (?:{_W}){{0,2}}?{_VIOL} (?:{_W}){{0,2}}?{_ALL}GRP\b", "says someone should attack a group", 0.95, threat=True),
     _f(r"\b(?:the (?:only )?(?:good|best) GRP (?:is|are) (?:a )?dead|the world (?:would be|is) better (?:off )?(?:with(?:out)? )?(?:all )?GRP (?:dead|gone|wiped out|exterminated|six feet under)|GRP (?:are|r|is) better off dead|GRP belong (?:six feet under|in the ground|in a grave|in graves|in the ovens|in gas chambers|in a gas chamber|in a mass grave|dead))\b", "wishes a group dead", 0.95, threat=True),
     _f(rf"\b(?:i|we) (?:{_W}){{0,2}}?(?:hope|wish|pray) (?:{_W}){{0,3}}?(?:all )?GRP (?:{_W}){{0,2}}?(?:die|get killed|get shot|get hurt|burn|suffer|drown|get cancer|rot|get what's coming|get run over|get attacked|get raped|get beaten|get murdered|get hanged|get bombed|get gassed|are killed|are shot|are wiped out|are hanged|are gassed|sink|drowned)\b", "wishes violence on a group", 0.9, threat=True),
     _f(rf"\b(?:i'd|i would|we'd|we would|i'll|i will|we'll|we will) (?:happily |gladly |love to |like to |personally )?(?:{_VIOL}) (?:{_W}){{0,2}}?(?:a |any |every |one |some |an )?GRP\b", "threat of violence against a group", 0.95, threat=True),
     # Stereotypes and insinuation: the group next to a warning or a trope.
-    _f(rf"\bGRP\b[^.!?]{{0,80}}?\b{_TROPE}", "stereotypes a group", 0.75),
+    _f(rf"\bGRP\b.{{0,100}}?\b{_TROPE}", "stereotypes a group", 0.75),
     _f(rf"\b{_TROPE}[^.!?]{{0,80}}?\bGRP\b", "stereotypes a group", 0.75),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),
@@ -488,7 +488,7 @@ _REPORTER = (
     r"|referring|referred|tell|tells|telling|told|accuse|accuses|accusing|accused|joke|jokes|joking|joked"
     r"|retweet|retweeted|share|shared|sharing|like|liked|repeat|repeating|repeated|quote|quoting|quoted)"
 )
-_GERUND_REPORTER = re.compile(
+GERUND_REPORTER = re.compile(
     r"\b(?:saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     r"|spreading|chanting|shouting|screaming|yelling|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
@@ -551,7 +551,7 @@ _NEGATOR_RE = re.compile(rf"\b{_NEGATOR}\b")
 _FIXED_NEGATIVE = re.compile(
     r"\b(?:can't|cannot|can not) (?:stand|bear|abide|stomach|tolerate|trust|be around|be doing with)\b"
     r"|\b(?:don't|do not|wouldn't|would not|would never|never|won't|will not) (?:trust|want|like|hire|employ|rent to|serve|let)\b"
-    r"|\bnot welcome\b|\bno (?:time|respect|sympathy|place|right|value|worth)\b|\bnothing but\b|\bnothing more than\b"
+    r"|\bseen and not heard\b|\bstop (?:voting|breeding|coming|having kids|having children)\b|\bnot welcome\b|\bno (?:time|respect|sympathy|place|right|value|worth)\b|\bnothing but\b|\bnothing more than\b"
     r"|\bno better than\b|\bnot human\b|\bnot fully human\b|\bnot normal\b|\bbring nothing\b|\bbrought nothing\b"
     r"|\bcontribute nothing\b|\badd nothing\b|\bgive nothing\b|\bdeserve nothing\b|\bcount for nothing\b"
     r"|\bgood for nothing\b|\bnever integrate\b|\bcan't (?:be trusted|integrate|commit|drive|lead|think|cope|be)\b"
@@ -577,7 +577,7 @@ _DONT_BEFORE = re.compile(
 # --- Reading the words -------------------------------------------------------------------
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^\sa-z0-9]")
 _END_PUNCT = frozenset(".!?;")
-_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves", "theyre", "they're", "they'll", "they've"})
+_PRONOUNS = frozenset({"they", "them", "themselves", "theyre", "they're", "they'll", "they've"})
 _PRONOUN_PHRASES = (
     ("his", "lot"),
     ("her", "lot"),
@@ -841,7 +841,7 @@ def _reported(text: str, start: int, end: int, original: str) -> bool:
     """Counter-speech: the words are reported, quoted or denied in order to condemn them."""
     left = _clause_start(text, start)
     before = text[left:start]
-    if _GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
+    if GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
         return True
     if _COUNTER_AFTER.search(text[end : end + 80]) and _quoted_or_reported(original, text, start, end):
         return True

@@ -1,0 +1,112 @@
+"""Functional tests of the engine's judgement on hate and threats, one group of cases per
+functionality (derogation, threats, slurs and their homonyms, negation, counter-speech, spelling
+variants, emoji...). The cases are in functional_cases.jsonl, written for this project; "hateful"
+is read as any rule-3 hit and "threat" as a rule-2 hit of category threat.
+
+The floors are the issue's targets where the engine reaches them (90% overall, 70% on every
+functionality) and the measured level otherwise (threat recall; the target is 98%), so a change
+that makes the judgement worse fails here. ``python bench/quality.py`` prints the figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from moderation.rules.engine import Engine
+
+CASES = Path(__file__).with_name("functional_cases.jsonl")
+
+
+def _load() -> list[dict]:
+    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def judged():
+    engine = Engine()
+    out = []
+    for case in _load():
+        verdict = engine.classify(case["text"])
+        hateful = 3 in verdict.rules
+        threat = any(h.rule == 2 and h.category == "threat" for h in verdict.hits)
+        out.append((case, hateful, threat))
+    return out
+
+
+def test_the_cases_cover_every_functionality():
+    seen = {case["functionality"] for case in _load()}
+    assert len(seen) >= 33
+    assert all(sum(1 for c in _load() if c["functionality"] == f) >= 20 for f in seen)
+
+
+def test_overall_accuracy_is_at_least_90_percent(judged):
+    right = sum(hateful == case["hateful"] for case, hateful, _ in judged)
+    assert right / len(judged) >= 0.90
+
+
+def test_every_functionality_is_at_least_70_percent(judged):
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case, hateful, _ in judged:
+        per[case["functionality"]][0] += hateful == case["hateful"]
+        per[case["functionality"]][1] += 1
+    weak = {f: round(a / n, 2) for f, (a, n) in per.items() if a / n < 0.70}
+    assert weak == {}
+
+
+def test_threats_are_recognised(judged):
+    threats = [(case, threat) for case, _, threat in judged if case["threat"]]
+    assert len(threats) >= 80
+    recall = sum(threat for _, threat in threats) / len(threats)
+    assert recall >= 0.93
+
+
+def test_figures_of_speech_are_not_threats(judged):
+    calm = [threat for case, _, threat in judged if not case["threat"]]
+    assert sum(calm) / len(calm) <= 0.02
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Muslims are vermin" - how can anyone write that?',
+        "Saying women belong in the kitchen is pathetic.",
+        "Black people are not inferior to anyone.",
+        "No refugee deserves to be attacked in the street.",
+        "I'm a proud queer councillor.",
+        "Faggots, mash and peas at the Legion on Friday.",
+        "Tories are parasites.",
+        "I hate this bin policy.",
+    ],
+)
+def test_counter_speech_negation_reclaiming_and_other_targets_stay_clean(text):
+    assert 3 not in Engine().classify(text).rules
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Wmoen are too stupid for politics.", "sexism"),
+        ("1 h4t3 mu5l1ms", "religion"),
+        ("I h a t e immigrants", "racism"),
+        ("trans people are 🐀🐀", "transphobia"),
+        ("I met loads of disabled people and every one of them was useless.", "ableism"),
+        ("Gay people? They make me sick.", "homophobia"),
+        ("Why are Jews so greedy?", "religion"),
+    ],
+)
+def test_hate_is_found_through_disguise_and_reference(text, category):
+    verdict = Engine().classify(text)
+    hit = verdict.hit(category)
+    assert hit is not None and hit.rule == 3
+    assert hit.reason  # says what it read
+
+
+def test_a_threat_against_a_group_is_also_a_threat():
+    verdict = Engine().classify("Immigrants should be shot on sight.")
+    assert 3 in verdict.rules
+    assert verdict.hit("threat") is not None
+    assert verdict.severity == "critical"
