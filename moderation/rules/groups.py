@@ -743,7 +743,7 @@ def _words(s: str) -> list[tuple[str, int, int]]:
         nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
         if tok in _PERSON_EMOJI or tok in _EMOJI_GROUPS or tok in _EMOJI_WORDS or tok in _TONES or tok == "🏳":
             pair = tok + nxt
-            if pair in _EMOJI_GROUPS:
+            if nxt and pair in _EMOJI_GROUPS:
                 out.extend((w, a, tokens[i + 1][2]) for w in _EMOJI_GROUPS[pair].split())
                 i += 2
                 continue
@@ -902,6 +902,21 @@ def unquoted(doc: Document) -> Document:
             chars[i] = " "
         chars[doc.plain_idx[a]] = "\u2026"
     return Document("".join(chars))
+
+
+def group_mentioned(doc: Document) -> str | None:
+    """The category of the first protected group the reply names (words, emoji or pronoun), if any."""
+    line = _line(doc.text)
+    if line.categories:
+        return line.categories[min(line.categories)]
+    found = _IDADJ_RE.search(line.text)
+    return _IDENTITY_ADJ[found.group()] if found else None
+
+
+def plainly_stated(doc: Document) -> bool:
+    """No negation, quotation or reporting frame: what the reply says is what it means."""
+    s = doc.text
+    return not (_NEGATOR_RE.search(s) or GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
 
 
 def analyse(doc: Document) -> list[Cue]:
