@@ -84,6 +84,8 @@ class CustodyEvent(AppendOnlyModel):
         UPLOAD = "upload", "Uploaded"
         EXPORT = "export", "Exported"
         VERIFY = "verify", "Verified"
+        INCIDENT_OPEN = "incident_open", "Incident opened"
+        INCIDENT_UPDATE = "incident_update", "Incident updated"
 
     at = models.DateTimeField()  # set by the appender under the chain lock, so ids and times agree
     actor = models.ForeignKey(
@@ -126,3 +128,58 @@ class Pack(models.Model):
 
     def __str__(self) -> str:
         return f"evidence pack {self.code} of @{self.account.handle}"
+
+
+class Incident(models.Model):
+    """One entry of the incident log the victims' guides ask for, about an author or a case.
+
+    The fields follow those guides (Online SOS and the Safer Politics toolkit): when and what
+    happened, the evidence held, who did it and why you believe so, what evidence is still
+    needed, the impact on you, and the reference numbers the platform and the police gave.
+    Every change is an audit event and a custody event, so the log's history can be shown.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey("moderation.CampaignAccount", on_delete=models.PROTECT, related_name="incidents")
+    author = models.ForeignKey(
+        "moderation.Author", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    title = models.CharField(max_length=200, blank=True)  # the case's name when it is not one author
+    items = models.ManyToManyField("moderation.Item", blank=True, related_name="incidents")
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    what_happened = models.TextField()
+    evidence_held = models.TextField(blank=True)
+    suspect = models.TextField(blank=True)  # who did it and why you believe so
+    evidence_needed = models.TextField(blank=True)
+    impact = models.TextField(blank=True)
+    platform_references = models.TextField(blank=True)
+    police_references = models.TextField(blank=True)  # crime and incident numbers
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            # An incident is about someone or something: an author, or a case with a title.
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | ~Q(title=""), name="incident_has_author_or_title"
+            ),
+        ]
+        indexes = [models.Index(fields=["account", "-updated_at"], name="incident_account_recent")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """How the incident is named in lists: its title, else the author it is about."""
+        if self.title:
+            return self.title
+        return f"@{self.author.handle}" if self.author_id else f"Incident {self.code}"

@@ -1,9 +1,10 @@
 """The evidence pack: one ZIP of a selection of flagged items, for the police or a platform.
 
 Layout (EVIDENCE.md): README.txt, report.pdf, evidence_log.csv, manifest.json, custody_log.jsonl,
-SHA256SUMS and one folder per item with its captured files copied byte for byte. Every stored
-file is re-hashed as it is copied and the export stops if one no longer matches its record, so
-altered evidence is never packed. Writing the pack is itself a custody event.
+incidents.json (the incident log entries about the selection), SHA256SUMS and one folder per item
+with its captured files copied byte for byte. Every stored file is re-hashed as it is copied and
+the export stops if one no longer matches its record, so altered evidence is never packed.
+Writing the pack is itself a custody event.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from evidence.incidents import TEXT_FIELDS as INCIDENT_TEXT_FIELDS
+from evidence.incidents import incident_record, pack_incidents
 from evidence.models import Artefact, CustodyEvent
 from evidence.services import artefact_path, custody_append, tool_version
 from moderation.exports import CSV_BOM, CSV_HEADER, export_items, item_csv_row, spreadsheet_safe
@@ -183,7 +186,47 @@ def _decision_lines(decisions: list[dict]) -> list[str]:
     return lines
 
 
-def _report_pdf(*, case: dict, exporter: str, generated_at: datetime, entries: list[dict]) -> bytes:
+def _incident_story(incidents: list[dict], numbers: dict[str, int], para, field, styles) -> list:
+    """The incident log section: each entry as the person wrote it, with the pack's item numbers."""
+    story: list = [
+        para("Incident log", styles["Heading2"]),
+        para(
+            "What the account's team recorded about these replies, in the victims' guides' fields. "
+            "Written by people, not captured from the platform; incidents.json has the same entries."
+        ),
+    ]
+    if not incidents:
+        story.append(para("No incidents were recorded for this selection."))
+    for record in incidents:
+        name = record["title"] or (f"@{record['author']['handle']}" if record["author"] else record["code"])
+        in_pack = [f"{numbers[i['code']]:04d}" for i in record["items"] if i["code"] in numbers]
+        elsewhere = len(record["items"]) - len(in_pack)
+        replies = ", ".join(in_pack) or "none in this pack"
+        if elsewhere:
+            replies += f" (and {elsewhere} not in this pack)"
+        story += [
+            para(pdf_text(f"Incident: {name}"), styles["Heading3"]),
+            field("Reference", record["code"]),
+            field("Status", record["status"]),
+            field("Author", f"@{record['author']['handle']}" if record["author"] else "not named"),
+            field(
+                "When it happened",
+                _utc(datetime.fromisoformat(record["occurred_at"])) if record["occurred_at"] else "not given",
+            ),
+            *[field(label, record[name_] or "(nothing written)") for name_, label in INCIDENT_TEXT_FIELDS],
+            field("Items in this pack", replies),
+            field(
+                "Recorded",
+                f"opened by {record['created_by']} at {_utc(datetime.fromisoformat(record['created_at']))}, "
+                f"last changed by {record['updated_by']} at {_utc(datetime.fromisoformat(record['updated_at']))}",
+            ),
+        ]
+    return story
+
+
+def _report_pdf(
+    *, case: dict, exporter: str, generated_at: datetime, entries: list[dict], incidents: list[dict] = ()
+) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
@@ -220,6 +263,7 @@ def _report_pdf(*, case: dict, exporter: str, generated_at: datetime, entries: l
         field("Exported by", exporter),
         field("Exported at", _utc(generated_at)),
         field("Items", len(entries)),
+        field("Incidents", len(incidents)),
         para(
             "Each item below was flagged by SaferPol's rules. Its pictures and payloads were captured when it "
             "arrived, hashed (SHA-256) and logged; the files are in the item's folder in this pack and "
@@ -239,6 +283,10 @@ def _report_pdf(*, case: dict, exporter: str, generated_at: datetime, entries: l
                 f"{pdf_text(record['severity'])}): {pdf_text(summary)}"
             )
         )
+
+    story.append(Spacer(1, 4 * mm))
+    numbers = {entry["record"]["code"]: entry["number"] for entry in entries}
+    story += _incident_story(list(incidents), numbers, para, field, styles)
 
     width = doc.width
     max_height = doc.height * 0.6
@@ -313,7 +361,9 @@ def _evidence_log_csv(entries: list[dict]) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
-def _readme(*, case: dict, exporter: str, generated_at: datetime, items: int, artefacts: int, head: str) -> bytes:
+def _readme(
+    *, case: dict, exporter: str, generated_at: datetime, items: int, artefacts: int, head: str, incidents: int = 0
+) -> bytes:
     text = f"""SaferPol evidence pack
 ======================
 
@@ -323,6 +373,7 @@ Posted on or after:  {case["since"] or "any date"}
 Exported by:         {exporter}
 Exported at:         {_utc(generated_at)}
 Items:               {items} flagged item(s), {artefacts} captured file(s)
+Incidents:           {incidents} incident log entr{"y" if incidents == 1 else "ies"}
 Custody chain head:  {head}
                      (the hash of the latest custody event when this pack was made; the export
                      itself is then logged as the next event, with this ZIP's SHA-256)
@@ -339,7 +390,13 @@ evidence_log.csv    one row per item, for a spreadsheet. Cells that a spreadshee
                     formula start with an apostrophe.
 manifest.json       the case, the items and every captured file with its SHA-256, size, capture
                     time (UTC) and the tool that captured it.
-custody_log.jsonl   the custody events for the items and files in this pack, in chain order.
+custody_log.jsonl   the custody events for the items, files and incidents in this pack, in chain
+                    order.
+incidents.json      the incident log entries about this selection, as the account's team wrote
+                    them: what happened and when, the evidence held and still needed, who they
+                    think did it and why, the impact on them, and the platform's and the police's
+                    reference numbers, with the items each one is about (and their folders here).
+                    The report has them too, under "Incident log".
 SHA256SUMS          the SHA-256 of every other file in this pack.
 items/NNNN_<platform>_<id>/
     post.png / profile.png                  pictures of the post and the author's profile drawn
@@ -476,13 +533,23 @@ def evidence_pack_build(
                     }
                 )
 
-            codes = {("item", str(item.code)) for item in items} | {
-                ("artefact", entry["code"]) for entry in manifest_artefacts
-            }
+            folders = {entry["item"].pk: entry["folder"] for entry in entries}
+            incidents = [
+                incident_record(incident, folders=folders)
+                for incident in pack_incidents(account=account, author_handle=author_handle, since=since, items=items)
+            ]
+            incidents_json = _json_bytes({"account": account.handle, "incidents": incidents})
+            add("incidents.json", incidents_json)
+
+            codes = (
+                {("item", str(item.code)) for item in items}
+                | {("artefact", entry["code"]) for entry in manifest_artefacts}
+                | {("incident", record["code"]) for record in incidents}
+            )
             events = [
                 event
                 for event in CustodyEvent.objects.filter(
-                    object_type__in=["item", "artefact"],
+                    object_type__in=["item", "artefact", "incident"],
                     object_code__in=[code for _, code in codes],
                 ).order_by("id")
                 if (event.object_type, event.object_code) in codes
@@ -498,12 +565,23 @@ def evidence_pack_build(
                 "custody_chain_head": head,
                 "items": manifest_items,
                 "artefacts": manifest_artefacts,
+                "incidents": {
+                    "file": "incidents.json",
+                    "sha256": hashlib.sha256(incidents_json).hexdigest(),
+                    "bytes": len(incidents_json),
+                    "entries": [
+                        {"code": record["code"], "title": record["title"], "status": record["status"]}
+                        for record in incidents
+                    ],
+                },
             }
             add("manifest.json", _json_bytes(manifest))
             add("evidence_log.csv", _evidence_log_csv(entries))
             add(
                 "report.pdf",
-                _report_pdf(case=case, exporter=exporter_label, generated_at=generated_at, entries=entries),
+                _report_pdf(
+                    case=case, exporter=exporter_label, generated_at=generated_at, entries=entries, incidents=incidents
+                ),
             )
             add(
                 "README.txt",
@@ -514,6 +592,7 @@ def evidence_pack_build(
                     items=len(items),
                     artefacts=len(manifest_artefacts),
                     head=head,
+                    incidents=len(incidents),
                 ),
             )
             # Written last, so it lists every other file; `sha256sum -c` reads "<hex>  <path>".

@@ -16,6 +16,9 @@ from moderation.append_only import AppendOnlyModel
 class Platform(models.TextChoices):
     DEMO = "demo", "Demo"
     X = "x", "X"
+    # Channels with no API: evidence comes in as an upload (a screenshot, an exported chat).
+    WHATSAPP = "whatsapp", "WhatsApp"
+    MANUAL = "manual", "Other (entered by hand)"
 
 
 class Severity(models.IntegerChoices):
@@ -403,6 +406,8 @@ class AuditEvent(AppendOnlyModel):
         TOKEN_REVOKED = "token_revoked", "API token revoked"
         TWO_STEP = "two_step", "Two-step verification changed"
         ACCOUNT_CONNECTED = "account_connected", "Account connected"
+        EVIDENCE_UPLOAD = "evidence_upload", "Evidence uploaded"
+        INCIDENT = "incident", "Incident log"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -301,7 +301,11 @@ def membership_for(*, user, account: CampaignAccount) -> Membership | None:
 
 
 def decision_capability(
-    *, account: CampaignAccount, kind: str, capabilities: dict[Capability, CapabilityState] | None = None
+    *,
+    account: CampaignAccount,
+    kind: str,
+    capabilities: dict[Capability, CapabilityState] | None = None,
+    platform: str | None = None,
 ) -> CapabilityState | None:
     """The platform capability a decision needs, or None when it needs none (dismiss, escalate).
 
@@ -311,7 +315,8 @@ def decision_capability(
     if capability is None:
         return None
     if capabilities is None:
-        capabilities = connector_for(account.platform).capabilities(account)
+        # The item's own platform: a WhatsApp message held on an X account is not X's to hide.
+        capabilities = connector_for(platform or account.platform).capabilities(account)
     return capabilities[capability]
 
 
@@ -329,7 +334,7 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
     membership = membership_for(user=user, account=item.account)
     if membership is None or not membership.can_decide:
         raise PermissionDenied("Only the account's owner and co-moderators can decide.")
-    state = decision_capability(account=item.account, kind=kind)
+    state = decision_capability(account=item.account, kind=kind, platform=item.platform)
     if state is not None and not state.available:
         raise DecisionNotPossible(state.reason)
 
@@ -389,7 +394,7 @@ def action_run(*, action_id: int) -> Action:
             return action
         item = action.decision.item
         account = item.account
-        connector = connector_for(account.platform)
+        connector = connector_for(item.platform)
         free_at = _action_slot_free_at(action, connector.action_limits.get(action.kind))
         if free_at is not None:
             # Over the platform's limit for now: wait in the outbox for a free slot.

@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _decision_options(item: Item, membership: Membership) -> tuple[list[dict], dict]:
     """Every decision with whether it can be done here, and why not when it can't."""
-    capabilities = connector_for(item.account.platform).capabilities(item.account)
+    capabilities = connector_for(item.platform).capabilities(item.account)
     options = []
     for kind in DecisionKind:
         state = services.decision_capability(account=item.account, kind=kind, capabilities=capabilities)
@@ -112,12 +112,13 @@ def _page(params: QueryDict) -> int:
 
 
 def _annotate_suggestions(table: ItemTable, memberships: dict[int, Membership]) -> None:
-    capabilities: dict[int, dict] = {}
+    capabilities: dict[tuple[int, str], dict] = {}
     for row in table.paginated_rows:
         item = row.record
-        if item.account_id not in capabilities:
-            capabilities[item.account_id] = connector_for(item.account.platform).capabilities(item.account)
-        item.suggestion = suggest_action(item, capabilities[item.account_id])
+        key = (item.account_id, item.platform)
+        if key not in capabilities:
+            capabilities[key] = connector_for(item.platform).capabilities(item.account)
+        item.suggestion = suggest_action(item, capabilities[key])
         membership = memberships.get(item.account_id)
         item.can_decide = bool(membership and membership.can_decide)
 

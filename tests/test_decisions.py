@@ -200,3 +200,19 @@ def test_hide_and_mute_can_be_undone_through_the_outbox(threat, alice, django_ca
     assert unmute.action.status == Action.Status.DONE
     threat.refresh_from_db()
     assert threat.status == Item.Status.OPEN  # back for a fresh decision
+
+
+@pytest.mark.parametrize("kind", ["hide", "mute", "block"])
+def test_an_imported_message_is_never_sent_to_the_accounts_platform(threat, alice, kind):
+    # A WhatsApp message kept on a demo (or X) account: the platform API can't act on it.
+    Item.objects.filter(pk=threat.pk).update(platform="whatsapp")
+    threat.refresh_from_db()
+    with pytest.raises(DecisionNotPossible):
+        item_decide(item=threat, user=alice, kind=kind)
+    assert not Action.objects.filter(decision__item=threat).exists()
+
+
+def test_an_imported_message_can_still_be_reported_and_dismissed(threat, alice):
+    Item.objects.filter(pk=threat.pk).update(platform="whatsapp")
+    threat.refresh_from_db()
+    assert item_decide(item=threat, user=alice, kind="dismiss").kind == "dismiss"

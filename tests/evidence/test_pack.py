@@ -63,7 +63,15 @@ def _folder(number: int, item) -> str:
 def test_pack_has_exactly_the_layout(account, items, tmp_path):
     result = _build(account, tmp_path)
 
-    expected = {"README.txt", "report.pdf", "evidence_log.csv", "manifest.json", "custody_log.jsonl", "SHA256SUMS"}
+    expected = {
+        "README.txt",
+        "report.pdf",
+        "evidence_log.csv",
+        "manifest.json",
+        "custody_log.jsonl",
+        "incidents.json",
+        "SHA256SUMS",
+    }
     for number, item in enumerate(items, start=1):
         folder = _folder(number, item)
         expected |= {
