@@ -217,7 +217,11 @@ def _item_create(
         raw=fetched.raw,
         posted_at=fetched.posted_at,
     )
-    verdict = engine.classify(fetched.text[:MAX_ITEM_TEXT], snapshot)
+    verdict = engine.classify(
+        fetched.text[:MAX_ITEM_TEXT],
+        snapshot,
+        account={"handle": account.handle, "display_name": account.display_name},
+    )
     _apply_verdict(item, verdict, engine.VERSION)
     with transaction.atomic():  # a savepoint, so a duplicate doesn't spoil the page
         item.save()

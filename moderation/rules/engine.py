@@ -37,7 +37,7 @@ class Register:
 class Engine:
     """Checks replies against the five LGA rules of engagement. Build once, classify many."""
 
-    VERSION = "rules-1.0"
+    VERSION = "rules-2.0"
     # Only the first MAX_CHARS characters of a reply are examined (see normalise.MAX_CHARS).
     MAX_CHARS = MAX_CHARS
 
@@ -56,7 +56,9 @@ class Engine:
             ("domains", self._domains.match),
         )
 
-    def classify(self, text: str, author: dict | None = None) -> Verdict:
+    def classify(self, text: str, author: dict | None = None, account: dict | None = None) -> Verdict:
+        """Judge one reply. ``account`` ({"handle", "display_name"}) is the account replied to,
+        so an author impersonating the politician can be recognised."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
         cues: list[Cue] = []
@@ -67,7 +69,7 @@ class Engine:
             for name, detect in self._text_detectors:
                 cues.extend(self._run(name, detect, doc if name in _READ_QUOTED else said))
         if author is not None:
-            cues.extend(self._run("anonymity", anonymity.assess, author))
+            cues.extend(self._run("anonymity", lambda a: anonymity.assess(a, account=account), author))
         return _verdict(cues)
 
     @staticmethod

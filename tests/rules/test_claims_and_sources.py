@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import pytest
 
 from moderation.rules import Claim, Engine, Register
+from moderation.rules.claims import ClaimMatcher
+from moderation.rules.encoder import EncoderUnavailable, encoder
+from moderation.rules.normalise import Document
+from training.eval_rules45 import evaluate_claims
 
 REGISTER = Register(
     claims=(
@@ -138,3 +145,148 @@ def test_register_entries_with_odd_values_do_not_break_the_engine():
         )
     )
     assert odd.classify("see example.org/news").hit("unreliable_source") is not None
+
+
+# --- Matching by meaning -------------------------------------------------------------------
+
+FLUORIDE = Claim(
+    code="fluoride-control",
+    claim="The council is putting fluoride in tap water to control people",
+    correction="The council adds nothing to tap water; fluoridation is decided nationally, to protect teeth.",
+    source_url="https://council.example/public-health/water-fluoridation",
+)
+MEANING = Engine(Register(claims=(FLUORIDE, *REGISTER.claims)))
+
+
+def test_a_paraphrase_in_other_words_is_caught_by_meaning_with_the_similarity_in_the_reason():
+    hit = MEANING.classify("they're dosing our water supply with chemicals to keep us docile").hit("false_claim")
+    assert hit is not None
+    assert (hit.rule, hit.severity) == (4, "medium")
+    assert hit.reason.startswith('paraphrases registered false claim "The council is putting fluoride')
+    similarity = float(re.search(r"\(fluoride-control, similarity (0\.\d\d)\)", hit.reason).group(1))
+    assert 0.46 <= similarity < 1.0
+    assert "decided nationally" in hit.reason
+    assert "https://council.example/public-health/water-fluoridation" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When is the water main on Elm Road being fixed?",
+        "fluoride in water is debated, here's the NHS page https://www.nhs.uk/conditions/fluoride/",
+        "Is there a consultation on water fluoridation in our area?",
+        "I'd rather fluoride decisions were made locally than by Whitehall",
+    ],
+)
+def test_same_topic_questions_and_discussion_are_not_the_claim(text):
+    assert "false_claim" not in MEANING.classify(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's a myth that the council puts fluoride in water to control people",
+        "Nobody is putting fluoride in the water to control anyone",
+        "The council isn't putting fluoride in tap water to control people, read the facts",
+        "No, the council is not dosing the water to keep us docile.",
+    ],
+)
+def test_denials_of_a_claim_are_not_the_claim_even_when_worded_alike(text):
+    assert "false_claim" not in MEANING.classify(text).categories
+
+
+def test_negation_elsewhere_in_a_reply_does_not_hide_the_claim():
+    text = "Don't drink the tap water, the council's spiking it with fluoride to keep people docile"
+    assert MEANING.classify(text).hit("false_claim") is not None
+
+
+def test_why_questions_presuppose_the_claim_and_still_count():
+    text = "Why is the council poisoning our drinking water with fluoride? Mind control, that's why."
+    assert MEANING.classify(text).hit("false_claim") is not None
+
+
+def test_a_reply_is_matched_to_the_claim_it_paraphrases_not_to_others():
+    reason = MEANING.classify("the libraries are all getting shut down, every one of them").hit("false_claim").reason
+    assert "library-closures" in reason
+    assert "fluoride-control" not in reason and "ltn-fines" not in reason
+
+
+class CountingEncoder:
+    """The real encoder, counting the texts it is asked to encode."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.texts.extend(texts)
+        return encoder().embed(texts)
+
+
+def test_replies_off_every_claims_topic_never_reach_the_encoder():
+    counting = CountingEncoder()
+    matcher = ClaimMatcher((FLUORIDE, *REGISTER.claims), encoder=counting)
+    claims_encoded = len(counting.texts)
+    for text in (
+        "Thanks for sorting the bins on Mill Lane so quickly",
+        "Great turnout at the litter pick this morning",
+        "You useless muppet, fix the potholes",
+        "Is there a consultation on water fluoridation?",  # on topic, but only asks
+    ):
+        assert matcher.match(Document(text)) == []
+    assert len(counting.texts) == claims_encoded
+
+
+def test_a_reply_is_encoded_once_however_often_it_comes():
+    counting = CountingEncoder()
+    matcher = ClaimMatcher((FLUORIDE,), encoder=counting)
+    before = len(counting.texts)
+    for _ in range(3):
+        assert matcher.match(Document("they're dosing our water supply with chemicals to keep us docile"))
+    assert len(counting.texts) == before + 1
+
+
+class BrokenEncoder:
+    def embed(self, texts):
+        raise EncoderUnavailable("Refusing to run model.onnx: its SHA-256 is wrong")
+
+
+def test_without_the_encoder_claims_are_still_matched_by_their_words(caplog):
+    with caplog.at_level(logging.ERROR):
+        matcher = ClaimMatcher(REGISTER.claims, encoder=BrokenEncoder())
+    assert not matcher.semantic
+    assert "sentence encoder unavailable" in caplog.text
+    assert matcher.match(Document("The council is closing every library in the borough"))
+    assert matcher.match(Document("they're dosing our water supply with chemicals to keep us docile")) == []
+
+
+def test_the_labelled_claim_cases_hold_precision_and_recall():
+    figures = evaluate_claims()
+    assert figures["semantic_stage"] is True
+    for split in ("dev", "test"):
+        assert figures["engine"][split]["precision"] >= 0.9, figures["engine"][split]
+        assert figures["engine"][split]["recall"] >= 0.9, figures["engine"][split]
+        assert figures["engine"][split]["denials_caught"] == 0
+    # Matching by meaning is what finds most paraphrases.
+    assert figures["engine"]["all"]["recall"] > figures["lexical_only"]["all"]["recall"] + 0.4
+
+
+class FailsOnReplies:
+    """Encodes the register, then fails on every reply (say, onnxruntime runs out of memory)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def embed(self, texts):
+        self.calls += 1
+        if self.calls > 1:
+            raise RuntimeError("onnxruntime: out of memory")
+        return encoder().embed(texts)
+
+
+def test_an_encoder_failure_on_a_reply_keeps_the_word_matches(caplog):
+    matcher = ClaimMatcher((FLUORIDE, *REGISTER.claims), encoder=FailsOnReplies())
+    with caplog.at_level(logging.ERROR):
+        assert matcher.match(Document("they're dosing our water supply with chemicals to keep us docile")) == []
+        cues = matcher.match(Document("The council is closing every library in the borough, and fluoride next"))
+    assert [cue.category for cue in cues] == ["false_claim"]
+    assert "sentence encoder failed" in caplog.text
