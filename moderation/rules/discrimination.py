@@ -58,7 +58,7 @@ _TERMS: tuple[_Term, ...] = (
         "coon|coons",
         "racism",
         0.9,
-        homonym=r"maine coon|rac+oon|coon (?:tracks|hunt\w*|dogs?|hounds?|skin|out|up)|ran a coon",
+        homonym=r"coon cheese|maine coon|rac+oon|coon (?:tracks|hunt\w*|dogs?|hounds?|skin|out|up)|ran a coon",
     ),
     _t("chink|chinks|chinky|chinkies", "racism", 0.85, homonym=r"chinks? (?:of|in)\b"),
     _t(
@@ -68,12 +68,12 @@ _TERMS: tuple[_Term, ...] = (
         homonym=r"gobbledy ?-?gook",
     ),
     _t("raghead|ragheads|towelhead|towelheads|camel jockey|camel jockeys", "racism", 0.9),
-    _t("pikey|pikeys|pikies|gyppo|gyppos|gippo|gippos|gypo|gypos", "racism", 0.9),
+    _t("pikey|pikeys|pikies|gyppo|gyppos|gippo|gippos|gypo|gypos", "racism", 0.9, reclaimable=True),
     _t(
         "half-caste|half caste|half-castes|kaffir|kaffirs|polack|polacks|dago|dagos|honky|honkies",
         "racism",
         0.75,
-        homonym=r"honky[ -]tonk",
+        homonym=r"honky[ -]tonk|kaffir lime",
     ),
     _t("jap|japs|chinaman", "racism", 0.6, aimed_only=True),
     _t(
@@ -153,7 +153,7 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.92,
         # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
-        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mash|peas|gravy|chips|onions?|tea|dinner)"
+        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|mash|peas|gravy|chips|onions?|tea|dinner)"
         r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
         r"|brains'?|mr brain's) (?:the )?(?:\w+ )?faggots?|faggots? of (?:wood|sticks|hazel|twigs)|black country",
     ),
@@ -201,7 +201,7 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.7,
         aimed_only=True,
-        homonym=r"on a bender|(?:day|night|week|weekend|three-day|two-day|drinking) benders?",
+        homonym=r"on a (?:\w+ )?bender|(?:day|night|week|weekend|three-day|two-day|drinking) benders?",
     ),
     _t(
         "that's so gay|thats so gay|gay agenda|lgbt agenda|lgbtq agenda|homosexual agenda|rainbow mafia|alphabet mafia"
@@ -217,6 +217,7 @@ _TERMS: tuple[_Term, ...] = (
         "|troonery|trannyism",
         "transphobia",
         0.9,
+        reclaimable=True,
         homonym=r"tranny (?:van|fluid|box|oil|rebuild|cooler|swap)|ford tranny|transit|the tranny\?|transmission"
         r"|gearbox|tranny radios?|transistor",
     ),
@@ -243,7 +244,7 @@ _TERMS: tuple[_Term, ...] = (
         0.6,
         "misogynistic slur",
         aimed_only=True,
-        homonym=r"bitch(?:es|ing)? about|son of a bitch|life's a bitch|a bitch to|sons of bitches",
+        homonym=r"bad bitch(?:es)?|bitch(?:es|ing)? about|son of a bitch|life's a bitch|a bitch to|sons of bitches",
     ),
     # ageism
     _t(
@@ -499,9 +500,11 @@ _SLUR_ADJ_RES = tuple(
 _RECLAIM_RE = re.compile(
     r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our|speaking as"
     r"|proud to be|a pair of|pair of|bunch of|we're the|we're just|we're all|us lot|us old|we're a bunch of"
-    r"|we're just a bunch of)(?: an?)?(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi"
+    r"|we're just a bunch of|me and my|my)(?: an?)?"
+    r"(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi"
     r"|butch|daft|silly|mad|loud|bolshy))* ?$"
 )
+_RECLAIM_AFTER_RE = re.compile(r" (?:like me|like us|like myself|like ourselves|such as myself|such as me)\b")
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)\b")
 
 
@@ -540,7 +543,7 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
                 continue
             if (
                 term.reclaimable
-                and _RECLAIM_RE.search(s[max(0, a - 40) : a])
+                and (_RECLAIM_RE.search(s[max(0, a - 40) : a]) or _RECLAIM_AFTER_RE.match(s, b))
                 and not _SECOND_PERSON_RE.search(s[max(0, a - 40) : a])
             ):
                 continue

@@ -199,7 +199,7 @@ _DEHUMANISING = (
     "|brood mares|breeding stock|dead wood|deadwood|human waste|mutants|vegetables|cabbages|a sub-species|subspecies|an infection"
 )
 _NEG_NOUNS = (
-    "drunks|alcoholics|druggies|junkies|addicts|clowns|bombers|bomb|bombs|suicide bombers|villains|dole scroungers|degenerates|freaks|perverts|deviants|paedos|pedos|paedophiles|pedophiles|nonces|groomers|predators|rapists"
+    "attention seekers|attention-seekers|fakers|chancers|pickpockets|shoplifters|muggers|beggars|gangsters|thugs|yobs|vandals|drug dealers|dealers|drunks|alcoholics|druggies|junkies|addicts|clowns|bombers|bomb|bombs|suicide bombers|villains|dole scroungers|degenerates|freaks|perverts|deviants|paedos|pedos|paedophiles|pedophiles|nonces|groomers|predators|rapists"
     "|terrorists|criminals|thieves|crooks|scroungers|spongers|freeloaders|benefit cheats|liars|idiots|morons"
     "|imbeciles|cretins|retards|losers|burdens|a burden|a drain|drains|abominations|an abomination|mistakes"
     "|a mistake|failures|inferiors|barbarians|primitives|invaders|occupiers|cunts|twats|wankers|pricks|bastards"
@@ -217,7 +217,7 @@ _NEG_NOUNS = (
     "|less than human|not human|not fully human|barely human|half human|vile|filthy|greedy snakes"
 )
 _NEG_ADJ = (
-    "full of shit|full of crap|full of it|bitter|man-hating|man hating|loud|aggressive|bad|everywhere now|fucking everywhere|bloody everywhere|repellent|repellant|odious|loathsome|despicable|contemptible|abhorrent|detestable|sickening|obsessed with money|money-grabbing|money grabbing|tight-fisted|stingy|grasping|sick in the head|man-haters|man haters|haters|perversions|a perversion|an affront|disgusting|vile|revolting|repulsive|repugnant|gross|nasty|horrible|horrid|awful|evil|wicked|filthy|dirty"
+    "full of shit|full of crap|full of it|bitter|man-hating|man hating|loud|aggressive|bad|everywhere now|fucking everywhere|bloody everywhere|selfish|more criminal|repellent|repellant|odious|loathsome|despicable|contemptible|abhorrent|detestable|sickening|obsessed with money|money-grabbing|money grabbing|tight-fisted|stingy|grasping|sick in the head|man-haters|man haters|haters|perversions|a perversion|an affront|disgusting|vile|revolting|repulsive|repugnant|gross|nasty|horrible|horrid|awful|evil|wicked|filthy|dirty"
     "|smelly|stinking|stinky|unclean|diseased|infected|twisted|perverted|depraved|degenerate|deviant|unnatural"
     "|abnormal|inferior|worthless|useless|pointless|hopeless|pathetic|stupid|thick|dumb|brainless|ignorant"
     "|backward|backwards|primitive|uncivilised|uncivilized|savage|barbaric|violent|criminal|lazy|greedy|sneaky"
@@ -237,7 +237,7 @@ _INTENSIFIERS = (
     "|literally|genuinely|fucking|bloody|effing|freaking|frigging|damn|proper|the|a|an|complete|total|utter"
     "|absolute|nothing but|nothing more than|no better than|little more than|no more than|inherently|by nature"
     "|mostly|generally|clearly|obviously|too|far too|way too|a bunch of|a pack of|a load of|a lot of|a horde of"
-    "|a gang of|a plague of|like|just like|as bad as|worse than|the biggest|the most|some of the most|one big"
+    "|a gang of|a plague of|as|actually|like|just like|as bad as|worse than|the biggest|the most|some of the most|one big"
     "|dirty|filthy|disgusting|stupid|lazy|greedy|thieving|lying|evil|vile|nasty|smelly|worthless|sick|twisted"
     "|of them|every one of them|each of them|a bunch|all of them|all the|these|those"
 )
@@ -259,7 +259,7 @@ _EMOTE_VERBS = (
     "|can smell|could smell|cannot bear|can't be around|cannot abide|can't abide|wouldn't trust|would not trust|can't trust|cannot trust|could never trust|the sight of|the smell of|the thought of|don't like|do not like|dislike|disliking|can't be doing with|detest all"
 )
 _EMOTED_BY = (
-    "makes me sick|makes me ill|makes me angry|makes me furious|make me furious|makes my blood boil|make my flesh creep|makes my flesh creep|make my skin creep|fill me with contempt|fill me with nothing but contempt|fills me with disgust|fills me with rage|fills me with hate|fill me with nothing but hate|fill me with nothing but disgust|fill me with loathing|disgust|disgusts|sicken|sickens|repulse|repulses|revolt|revolts|nauseate|nauseates|appal|appals|horrify"
+    "make me feel sick|make me feel ill|make me feel physically sick|make me feel physically ill|makes me feel sick|make me cringe|makes me cringe|irritate the life out of me|irritate|irritates|annoy|annoys|infuriate|infuriates|enrage|enrages|make my blood boil|fill me with pure loathing|fill me with pure hatred|fill me with pure disgust|fills me with loathing|fill me with revulsion|makes me sick|makes me ill|makes me angry|makes me furious|make me furious|makes my blood boil|make my flesh creep|makes my flesh creep|make my skin creep|fill me with contempt|fill me with nothing but contempt|fills me with disgust|fills me with rage|fills me with hate|fill me with nothing but hate|fill me with nothing but disgust|fill me with loathing|disgust|disgusts|sicken|sickens|repulse|repulses|revolt|revolts|nauseate|nauseates|appal|appals|horrify"
     "|make me sick|makes me sick|make me ill|make me vomit|make me puke|make me want to vomit|make me want to puke"
     "|make me want to throw up|make me want to spew|make my skin crawl|makes my skin crawl|make my blood boil"
     "|turn my stomach|turns my stomach|give me the creeps|creep me out|piss me off|pisses me off|wind me up"
@@ -302,7 +302,7 @@ _BAD_VERBS = (
     "|get what they deserve|can't drive|cannot drive|can't lead|can't think|can't do anything|can't cope"
     "|can't be|shouldn't vote|shouldn't drive|shouldn't lead|shouldn't work|shouldn't teach|shouldn't adopt"
     "|shouldn't have children|shouldn't breed|shouldn't be near|shouldn't be around|keep breeding"
-    "|only here for|only come here for|only came here for|only came for|here for the benefits|here for the handouts|only get jobs|only got the job|only got jobs|diversity hire|tick a box|tick boxes|shouldn't be in|should not be in|don't belong in|drag us down|dragging us down|dragging everyone else down|drag everyone down|holding us back|hold everyone back|should stop voting|stop voting|shouldn't be allowed to vote|should lose the vote|can't commit|can never commit|should be grateful|should be thankful|should all be ashamed|ashamed to exist|are all the same|all look the same|are all alike|all the same|ruining|destroying|wrecking|invading|infesting|flooding|scrounging|sponging|breeding|taking over|brought nothing|brought crime|brought disease|brought nothing but|bring crime|keep their perversions|ram it down|shove it down|push their agenda|forcing their|cost us|cost the taxpayer|milk the system|play the victim|play the race card|play the disability card"
+    "|pulling the strings|pulling all the strings|pull the strings|take the whole town over|take the town over|take the country over|take everything over|taking over|nothing better to do than rob|nothing better to do than steal|nothing better to do than cause trouble|rob people|mug people|leeching|milking|draining|draining benefits|kicking off|causing trouble|starting trouble|causing problems|always the ones|laugh at us|laughing at us|take us for mugs|take the piss|belong at home|belong at the sink|belong in the home|sell their own mothers|sell their own grandmothers|sell their own kids|sell their own children|in on the grooming|shove it in|shove their|ram it down|attacking our|attack our|rape our|raping our|going after our|prey on our|preying on our|eat bats|eat dogs|eat cats|eat anything|only here for|only come here for|only came here for|only came for|here for the benefits|here for the handouts|only get jobs|only got the job|only got jobs|diversity hire|tick a box|tick boxes|shouldn't be in|should not be in|don't belong in|drag us down|dragging us down|dragging everyone else down|drag everyone down|holding us back|hold everyone back|should stop voting|stop voting|shouldn't be allowed to vote|should lose the vote|can't commit|can never commit|should be grateful|should be thankful|should all be ashamed|ashamed to exist|are all the same|all look the same|are all alike|all the same|ruining|destroying|wrecking|invading|infesting|flooding|scrounging|sponging|breeding|taking over|brought nothing|brought crime|brought disease|brought nothing but|bring crime|keep their perversions|ram it down|shove it down|push their agenda|forcing their|cost us|cost the taxpayer|milk the system|play the victim|play the race card|play the disability card"
     "|are faking|fake it|pretend to be|are pretending|are a drain on|suck the life|leech off|feed off"
     "|belong nowhere|are no good|are not to be|are beneath|are lesser|are less|count for nothing"
     "|make this country worse|make everything worse|lower the tone|bring down|drag down|ruin our|ruin the"
@@ -313,14 +313,14 @@ _POSITIVE = (
     "|one of us|capable|able|intelligent|smart|clever|bright|competent|trustworthy|to be trusted|worth|worthy"
     "|valid|normal|natural|real|women|men|citizens|fit|good enough|as good as|deserving|valuable|belong"
     "|allowed|safe|decent|civilised|civilized|clean|honest|proper|true|real people|real women|real men"
-    "|faithful|monogamous|loyal|useful|productive|welcome here|wanted here|welcome in|part of society|part of this country"
+    "|attractive|pretty|beautiful|good-looking|faithful|monogamous|loyal|useful|productive|welcome here|wanted here|welcome in|part of society|part of this country"
     "|part of our community|the same as us|like us|our equals|our neighbours|mothers|parents|fit to|qualified"
     "|suited|suitable|strong|smart enough|good|worth anything|worth saving|worth helping|worth it|anything"
     "|worth listening to|to be taken seriously|taken seriously|serious|adults|grown-ups|grown ups|responsible"
     "|sane|right in the head|all there|normal people|real british|really british|genuinely british"
 )
 _POS_VERBS = (
-    "done an honest day's work|done an honest day|done a day's work|done a proper day's work|worked a day|paid a penny|paid taxes|paid tax|contributed|deserve rights|deserve respect|deserve to live|deserve to exist|deserve to vote|deserve equal rights"
+    "deserve a penny|deserve a pound|deserve a home|deserve a house|told the truth|been honest|done an honest day's work|done an honest day|done a day's work|done a proper day's work|worked a day|paid a penny|paid taxes|paid tax|contributed|deserve rights|deserve respect|deserve to live|deserve to exist|deserve to vote|deserve equal rights"
     "|deserve to be here|deserve a voice|deserve anything|deserve kindness|deserve sympathy|deserve help"
     "|deserve compassion|deserve dignity|deserve protection|deserve a say|deserve a seat|deserve a job"
     "|deserve housing|deserve benefits|deserve the vote|deserve to be treated|deserve love|deserve happiness"
@@ -338,7 +338,7 @@ _VIOLENT_BASE = (
     "|set alight|torch|firebomb|hunt|hunt down|round up and shoot|round up and kill|deal with|get rid of|coming for|come for|go after|going after|push|throw|slit the throat of|slit the throats of|cut the throat of|put a brick through|put bricks through|put in hospital|hospitalise|smash up|burn down|torch|firebomb|petrol bomb|blow up|run down|run over|fire on|open fire on|attack"
     "|finish off|take out|do in|knock out|glass|acid|throw acid at|skin|crucify|stone|nuke|poison|starve"
     "|castrate|mutilate|rape|punch|kick|slap|bash|kick the shit out of|kick the crap out of|beat the shit out of"
-    "|shoot up|mow down|wipe|cut|gun|gun down|slit the throats of|cut the throats of|axe|hack|break the legs of"
+    "|shoot up|mow down|wipe|cut|gun|gun down|kick the living daylights out of|beat the living daylights out of|knock the living daylights out of|kick the hell out of|smash the teeth in of|kick the teeth in of|knock the teeth out of|smash the face in of|kick the head in of|kick the heads in of|breaking|stabbing|shooting|killing|battering|smashing|kicking|punching|burning|torching|bombing|hanging|lynching|gassing|knifing|slit the throats of|cut the throats of|axe|hack|break the legs of"
 )
 _VIOLENT_PP = (
     "killed|murdered|shot|stabbed|hanged|hung|lynched|burned|burnt|burned alive|burnt alive|gassed|bombed"
@@ -352,7 +352,7 @@ _VIOLENT_PP = (
     "|thrown off roofs|thrown in the sea|thrown overboard|sunk|left to drown|locked up and the key thrown away"
     "|whipped|flogged|crucified|skinned|hacked|axed|knifed|glassed|wiped from the earth|wiped off the map"
     "|wiped off the face of the earth|removed from the gene pool|gunned down|mowed down|bombed to hell|euthanised|euthanized"
-    "|put to sleep|smothered|smothered at birth|aborted|drowned at birth|thrown off buildings|thrown off tall buildings|thrown off roofs"
+    "|left to die|left to rot|left to starve|left to drown|driven out with sticks|driven out with fire|put to sleep|smothered|smothered at birth|aborted|drowned at birth|thrown off buildings|thrown off tall buildings|thrown off roofs"
     "|thrown off bridges|thrown off cliffs|rounded up and gassed|burn|stab|shoot|hang|gas|bomb|gun|gunned|dead|deported to camps"
     "|have their throats cut|have their throats slit|have their heads cut off|have their heads kicked in|have their legs broken"
     "|get their heads kicked in|get their throats cut|get their heads smashed in"
@@ -382,8 +382,8 @@ _TROPE = (
 _WEAPON = (
     r"(?:with|bringing|brought|got|have|carrying|armed with|grab(?:bing)?|pick(?:ing)? up) (?:a |an |my |some |our |the |baseball |cricket |a few )?"
     r"(?:can of petrol|cans of petrol|petrol|jerry can|knife|knives|machete|machetes|gun|guns|bat|bats|hammer|acid|rope|ropes|noose|matches|lighter|molotovs?"
-    r"|petrol bombs?|bombs?|crowbar|axe|axes|shotgun|rifle|rifles|blade|blades|pitchforks?|torches|nail bomb|explosives|hammers|bricks?|poles)\b"
-    r"|\b(?:a hammer to|a bat to|a knife in|a knife to|a bullet in|a bullet through|bullets in|acid in|a brick through|petrol through|a match to|a lighter to)\b"
+    r"|petrol bombs?|bombs?|sticks|clubs|fire|pitchforks|crowbar|axe|axes|shotgun|rifle|rifles|blade|blades|pitchforks?|torches|nail bomb|explosives|hammers|bricks?|poles)\b"
+    r"|\b(?:a brick to|a bottle to|a fist to|a boot to|their windows put in|windows put in|put their windows in|a hammer to|a bat to|a knife in|a knife to|a bullet in|a bullet through|bullets in|acid in|a brick through|petrol through|a match to|a lighter to)\b"
 )
 _DEHUM, _NEGN = _alt(_DEHUMANISING, singulars=True), _alt(_NEG_NOUNS, singulars=True)
 _NEGA, _INT = _alt(_NEG_ADJ), _alt(_INTENSIFIERS)
@@ -392,7 +392,7 @@ _EMOTE, _EMOTED, _BADV = _alt(_EMOTE_VERBS), _alt(_EMOTED_BY), _alt(_BAD_VERBS)
 _POS, _POSV = _alt(_POSITIVE), _alt(_POS_VERBS)
 _VIOL, _VPP, _DIEW = _alt(_VIOLENT_BASE), _alt(_VIOLENT_PP), _alt(_DIE)
 _INTS = rf"(?:{_INT} ){{0,4}}"
-_ALL = r"(?:(?:the first|the next|first|next|any more|all|every|each|any|the|these|those|some|more|most|of|them|of the|every single|every last|all the|all of the|all of them|every one of the|a few|loads of|lots of|as many|as many as possible|you) )*"
+_ALL = r"(?:(?:a single one of|a single|one of|any of|the first|the next|first|next|any more|all|every|each|any|the|these|those|some|more|most|of|them|of the|every single|every last|all the|all of the|all of them|every one of the|a few|loads of|lots of|as many|as many as possible|you) )*"
 _MODAL = r"(?:should|must|need to|needs to|ought to|deserve to|deserves to|have to|has to|want to be|are going to be|will be|are to be|would be better|are better|ought|oughta|gotta|got to|better be|wanna be|need|needs|deserve|deserves|are asking to be|are begging to be)"
 _FIRST = r"(?:i|we|i'm|im|we're|i am|we are|i will|i'll|we will|we'll|i'd|we'd|me and|us|let's|lets|let us|gonna|going to|want to|wanna|would love to|would like to|like to|love to|can't wait to|cannot wait to|ready to|plan to|planning to|about to|will|shall|i'm gonna|i'm going to|we're going to|we're gonna|someone|somebody|anyone|everyone|people|time to|it's time to|its time to|we need to|we should|you should|they should|should|someone should|someone needs to|someone needs|somebody should|the government should|the police should|britain should|we must|we have to|must|i want to|i wanna|i hope someone|hope someone|i hope somebody|i'd love to|i'd happily|i would happily|happy to|i'll happily|i will happily|i'll personally|i will personally|i'm coming to|we're coming to|coming to|go out and|get out there and|grab a|grab your|get the|pick up a|round up and)"
 
@@ -426,7 +426,8 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bGRP\b.{{0,100}}?\b{_TROPE}", "stereotypes a group", 0.75),
     _f(rf"\b{_TROPE}[^.!?]{{0,80}}?\bGRP\b", "stereotypes a group", 0.75),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
-    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),
+    _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
+    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),
     _f(rf"\b(?:not one|none|not a single one|not a one) of GRP (?:{_W}){{0,2}}?(?:had|has|have|is|was|were|are|can|could|ever had) (?:a |any |an ounce of |one )?(?:brain|brains|sense|morals|decency|clue|talent|ability|honour|worth|value|intelligence|common sense|backbone|manners|shame|loyalty|idea|job)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,5}}?(?:made|make|makes|turned|turn|turns|left|leave|leaves|make it|turned it into|turn it into) (?:{_W}){{0,3}}?(?:filthy|a tip|a dump|a shithole|a slum|a jungle|a mess|dirty|unsafe|dangerous|worse|hell|a no-go area|no-go|a ghetto|third world|a war zone|a warzone|a hellhole|a cesspit|a cesspool|a zoo)\b", "derogates a group", 0.8),
     _f(r"\bGRP\b[^.!?]{0,60}?(?:now it's|now it is|and now it's|it's now|now it's become|turned into|has become|became) (?:a |an )?(?:jungle|tip|dump|shithole|slum|ghetto|third world|no-go area|war zone|warzone|hellhole|cesspit|cesspool|zoo|mess)\b", "derogates a group", 0.8),
@@ -439,20 +440,32 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\b(?:to|should|must|gotta|let's|lets|we'll|we will|i'll|i will) {_VIOL} (?:{_W}){{0,1}}?{_ALL}GRP\b", "call for violence against a group", 0.9, threat=True),
     _f(r"\b(?:better|best|great|good|happier|safer|nicer|cleaner)\b[^.!?]{0,40}? if (?:all )?(?:of )?(?:the )?GRP (?:were|was|are|got|all|just) (?:all )?(?:dead|gone for good|wiped out|killed|shot|exterminated|eradicated|gassed|hanged|burned|burnt|six feet under|died)\b", "wishes a group dead", 0.9, threat=True),
     # After a group is named, a sentence that is only an insult is about them: "... Parasites."
-    _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?: (?:and|,) (?:{_NEGA}|{_NEGN}))?(?:,? (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|as ever|as usual|all of em|GRP all))?(?=$| ?[.!?])", "insults a group", 0.75, negatable=False),
-    _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA}), (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|GRP all|GRP)\b", "insults a group", 0.8, negatable=False),
+    _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?: (?:and|,) (?:{_NEGA}|{_NEGN}))?(?:(?: ,)? (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|as ever|as usual|all of em|GRP all|GRP))?(?=$| ?[.!?])", "insults a group", 0.75, negatable=False),
+    _f(rf"(?:^|[.!?] )(?:{_INT} |bunch of |load of |pack of |lot of ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA}) ?, (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|GRP all|GRP)\b", "insults a group", 0.8, negatable=False),
     _f(rf"\b{_IDADJ} (?:{_NEGA} )?(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])", "insults a group", 0.8),
+    _f(rf"\bGRP (?:{_W}){{0,6}}?(?:is|are|will|gonna|'s) (?:going to |gonna )?(?:get|be|end up) (?:hurt|stabbed|shot|battered|beaten|killed|done in|smashed|burned|burnt|glassed|hospitalised|in hospital|in an ambulance)\b", "threat of violence against a group", 0.9, threat=True),
+    _f(r"\bGRP\b[^.!?]{0,80}?(?:won't|will not|aren't going to|are not going to|ain't gonna|won't be) (?:walk|walking|get|getting|make it|come|coming|go|going|leave|leaving) (?:out|home|back|alive|of there)", "threat of violence against a group", 0.9, threat=True, negatable=False),
+    _f(r"\b(?:leave|leaving|go home|going home|end up|ending up|carried out|go out) (?:of there )?in (?:an ambulance|ambulances|a body bag|body bags|a box|boxes|a coffin|coffins|hospital)\b", "threat of violence against a group", 0.9, threat=True),
+    _f(rf"\b{_FIRST} (?:{_W}){{0,2}}?(?:running|run|knock|knocking|push|pushing|beat|beating|smack|smacking|kick|kicking|run down|mow) {_ALL}GRP (?:over|down|off|up|in|out)\b", "threat of violence against a group", 0.9, threat=True),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:can't|cannot|can not|couldn't) (?:even |ever |just )?(?:park|cook|read|speak english|speak|count|spell|write|parallel park|reverse|add up|tell the time|hold a job|keep a job|do maths|do math|behave|be trusted)\b", "denies a group's abilities", 0.8, negatable=False),
+    _f(rf"\b(?:i|we) (?:don't|do not|never|can't|cannot) (?:really |honestly |genuinely )?(?:think|believe|reckon|accept) (?:that )?{_ALL}GRP (?:{_W}){{0,1}}?(?:are|is|can|could|will|would|should) (?:ever )?(?:be )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})\b", "denies a group's worth or humanity", 0.8, negatable=False),
+    _f(rf"\bGRP (?:{_W}){{0,2}}?(?:have|has|got|show) (?:no|zero|little) (?:respect for|idea of|concept of|sense of|understanding of|regard for|grasp of) (?:hygiene|decency|manners|cleanliness|the law|law|rules|british values|our values|our culture|women|anyone|boundaries|honesty|loyalty|other people|authority|personal space)\b", "derogates a group", 0.8, negatable=False),
+    _f(r"\b(?:there isn't|there is not|there's not|there's no|there is no|never met|never known|never seen|not met|haven't met|have never met|i've never met) (?:such a thing as )?(?:a |an |one )?(?:single )?(?:decent|honest|good|clever|intelligent|normal|trustworthy|nice|hardworking|hard-working|law-abiding|clean|sane|competent|reliable|genuine|polite) GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bwhy (?:can't|won't|don't|doesn't|do|does|must|should|would) {_ALL}GRP (?:{_W}){{0,2}}?(?:behave|act normal|act like normal|integrate|learn english|learn to speak|speak english|keep (?:it|their \w+) to themselves|stop (?:whining|moaning|complaining|breeding|scrounging|begging|stealing|lying)|wash|go back|just leave|shut up|shove|ram|force|insist)\b", "derogates a group as a question", 0.8, negatable=False),
+    _f(rf"\b(?:what's|what is|whats) the (?:point|use) of {_ALL}GRP\b", "denies a group's worth or humanity", 0.85),
+    _f(rf"\bGRP\b[^.!?]{{0,60}}? like (?:{_INT} )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.8),
     # Negative emotion.
     _f(rf"(?<!the )(?<!this )(?<!that )(?<!of )(?<!no )(?<!more )(?<!online )(?<!racial )(?<!such )(?<!their )(?<!face )(?<!received )(?<!receive )(?<!against )(?<!about )\b{_EMOTE}(?! (?:directed|aimed|thrown|hurled|levelled|leveled|targeted|against|towards|toward|crimes?|speech|campaign|mail|mob|they've|they have|we've)\b) (?:{_W}){{0,2}}?{_ALL}GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\bGRP (?:{_W}){{0,2}}?{_EMOTED}(?=$|[\s.!?,])", "expresses hatred of a group", 0.85),
+    _f(rf"\b(?:fills? me with|makes? me|gets? me) (?:\w+ ){{0,2}}?(?:more|angrier|sicker|madder) (?:\w+ ){{0,2}}?than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\b(?:nothing|there's nothing|there is nothing|no one|nobody|nothing i hate|none) (?:is |i hate )?(?:worse|more disgusting|lower|more pathetic|more annoying) than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     # Negative attributes and dehumanisation: "GRP are (all just) X", "are GRP X?", "X GRP".
-    _f(rf"\bGRP (?:{_W}){{0,1}}?{_COPULA} (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
-    _f(rf"\bGRP (?:{_W}){{0,1}}?{_COPULA} (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
+    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were)) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
+    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were)) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:are|is|were|r|aren't|isn't) (?:all |most |any |the )?GRP (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:{_NEGA}|dirty|filthy|stinking|fucking|bloody|scummy|scrounging|thieving|lying|sick|twisted|disgusting|inbred|smelly|greedy|lazy|typical|bloody well) (?:{_NEGA} )?(?:fucking )?GRP\b", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:like|as|such|are like|r like|just like) (?:{_W}){{0,1}}?(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
-    _f(rf"\bGRP (?:[=:-] |{_W}{{0,1}})(?:{_DEHUM}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
+    _f(rf"\bGRP (?:, )?(?:[=:-] |{_W}{{0,2}})(?:{_DEHUM}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
     _f(rf"\b(?:{_DEHUM}|{_NEGN}) (?:like|such as|called|i mean|aka|otherwise known as|=|:|-) ?(?:{_W}){{0,1}}?GRP\b", "dehumanises a group", 0.8),
     # Implicit derogation and exclusion.
     _f(rf"\bGRP (?:{_W}){{0,3}}?{_BADV}(?=$|[\s.!?,:;)])", "derogates a group", 0.8),
@@ -760,8 +773,8 @@ def _words(s: str) -> list[tuple[str, int, int]]:
                     out.append((word, a, b))
             i += 1
             continue
-        if tok in ("\ufe0f",):
-            i += 1
+        if tok in ("\ufe0f",) or (len(tok) == 1 and ord(tok) > 0x2000 and not tok.isalnum()):
+            i += 1  # an emoji or symbol that stands for no word here: read past it
             continue
         for w in _repair(tok):
             out.append((w, a, b))
@@ -832,6 +845,9 @@ def _word_at(line: _Line, offset: int) -> int:
     return lo
 
 
+_CLAUSE_JOINTS = ("and", "but", "because", "so", "while", "when", "yet", "then", ",", "cos", "as")
+
+
 def _clause_start(text: str, start: int) -> int:
     cut = max(text.rfind(f" {p} ", 0, start) for p in _END_PUNCT)
     return 0 if cut < 0 else cut + 3
@@ -841,6 +857,11 @@ def _reported(text: str, start: int, end: int, original: str) -> bool:
     """Counter-speech: the words are reported, quoted or denied in order to condemn them."""
     left = _clause_start(text, start)
     before = text[left:start]
+    # A report frames what follows it in the same clause: "they think GRP are owed something and
+    # GRP make me sick" reports nothing about the second half.
+    joint = max(before.rfind(f" {w} ") for w in _CLAUSE_JOINTS)
+    if joint >= 0 and "GRP" in before[:joint]:
+        before = before[joint:]
     if GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
         return True
     if _COUNTER_AFTER.search(text[end : end + 80]) and _quoted_or_reported(original, text, start, end):

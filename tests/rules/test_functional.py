@@ -61,7 +61,19 @@ def test_threats_are_recognised(judged):
     threats = [(case, threat) for case, _, threat in judged if case["threat"]]
     assert len(threats) >= 80
     recall = sum(threat for _, threat in threats) / len(threats)
-    assert recall >= 0.93
+    assert recall >= 0.95
+
+
+def test_the_second_set_holds_its_measured_level():
+    # Written by someone who saw neither the rules nor the first set; used as a second
+    # development set. Implicit derogation (stereotypes that need world knowledge) is the known gap.
+    engine = Engine()
+    cases = [json.loads(x) for x in CASES.with_name("functional_holdout.jsonl").read_text().splitlines() if x]
+    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
+    threats = [c for c in cases if c["threat"]]
+    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
+    assert right / len(cases) >= 0.92
+    assert caught / len(threats) >= 0.95
 
 
 def test_figures_of_speech_are_not_threats(judged):
