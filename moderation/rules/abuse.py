@@ -221,12 +221,25 @@ def _incivility(doc: Document, view: int, s: str) -> list[Cue]:
         cues.append(Cue(1, "incivility", 0.7, "low", f"rude dismissal: {doc.cite(view, *m.span('q'))}"))
         break
     for m in matches(_PROFANITY_RE, s):
-        # Swearing about potholes is at most rude to the potholes; swearing at the reader is rule 1.
-        if addresses_reader(s, *m.span()) and not mentioned_not_used(s, *m.span()):
+        if mentioned_not_used(s, *m.span()):
+            continue
+        # Swearing at the reader is discourteous; swearing about potholes is still strong language
+        # on the politician's page (rule 1 asks for politeness), but it is the mildest flag there is.
+        if addresses_reader(s, *m.span()):
             cues.append(
                 Cue(1, "incivility", 0.5, "low", f"profanity aimed at the reader: {doc.cite(view, *m.span('q'))}")
             )
-            break
+        else:
+            cues.append(
+                Cue(
+                    1,
+                    "incivility",
+                    0.35,
+                    "low",
+                    f"strong language, not aimed at anyone: {doc.cite(view, *m.span('q'))}",
+                )
+            )
+        break
     if shouting and addresses_reader(s, 0, len(s)) and len(_SHOUT_MARKS_RE.findall(doc.original)) >= 2:
         cues.append(Cue(1, "incivility", 0.45, "low", "shouting at the reader in capitals"))
     return cues

@@ -103,14 +103,20 @@ def test_criticism_of_the_politician_is_not_a_violation(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "The state of these f***ing roads",
         "Bloody potholes again on the high street",
         "What the hell is going on with the bin collections?",
         "Some idiot has parked across the dropped kerb again",
     ],
 )
-def test_profanity_or_insults_not_aimed_at_anyone_is_not_flagged(text):
+def test_mild_language_or_insults_not_aimed_at_anyone_is_not_flagged(text):
     assert categories(text) == set()
+
+
+def test_strong_language_not_aimed_at_anyone_is_the_mildest_flag():
+    # Rule 1 asks for politeness; swearing about the roads is impolite, not abusive.
+    verdict = ENGINE.classify("The state of these f***ing roads")
+    assert [(h.rule, h.category, h.severity) for h in verdict.hits] == [(1, "incivility", "low")]
+    assert "not aimed at anyone" in verdict.hits[0].reason
 
 
 def test_profanity_aimed_at_the_reader_is_rude():
