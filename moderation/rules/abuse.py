@@ -248,6 +248,13 @@ def _incivility(doc: Document, view: int, s: str) -> list[Cue]:
 _NEGATED_INSULT_RE = re.compile(r"\b(?:not|never|n't|no)(?:\s\S+){0,2} ?(?:an? )?$")
 
 
+def negated_insult(s: str) -> bool:
+    """An insult in the reply is negated: "I'm not calling you an idiot"."""
+    return any(
+        _negated_insult(s, m.start()) for regex in (_INSULT_RE, _INSULT_AIMED_RE) for m in matches(regex, s)
+    ) or bool(re.search(r"\b(?:not|never|n't)\b(?: \S+){0,3} (?:calling|call|saying|say) (?:you|u)\b", s))
+
+
 def _negated_insult(s: str, start: int) -> bool:
     """ "You're not an idiot", "I'd never call you a muppet"."""
     return bool(_NEGATED_INSULT_RE.search(s[max(0, start - 30) : start]))

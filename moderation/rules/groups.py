@@ -940,6 +940,12 @@ def plainly_stated(doc: Document) -> bool:
     return not (_NEGATOR_RE.search(s) or GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
 
 
+def reported_or_quoted(doc: Document) -> bool:
+    """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
+    s = doc.text
+    return bool(GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
+
+
 def analyse(doc: Document) -> list[Cue]:
     s = doc.text
     line = _line(s)

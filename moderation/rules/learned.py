@@ -9,7 +9,8 @@ hits are low or medium severity and say that they come from the model and how su
 from __future__ import annotations
 
 from moderation.rules.context import addresses_reader
-from moderation.rules.groups import group_mentioned, plainly_stated
+from moderation.rules.abuse import negated_insult
+from moderation.rules.groups import group_mentioned, plainly_stated, reported_or_quoted
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.verdict import Cue
@@ -28,7 +29,11 @@ def detect(doc: Document) -> list[Cue]:
     scores = model.scores_document(doc)
     cues: list[Cue] = []
     offensive = scores["offensive"]
-    if offensive >= max(OFFENSIVE_FLOOR, model.thresholds["offensive"]) and plainly_stated(doc):
+    if (
+        offensive >= max(OFFENSIVE_FLOOR, model.thresholds["offensive"])
+        and not reported_or_quoted(doc)
+        and not negated_insult(doc.text)
+    ):
         # Profanity about potholes is not a violation; said to someone, it is incivility (rule 1).
         # Abuse (rule 2) stays with the rules, which say what the abuse was.
         s = doc.text
