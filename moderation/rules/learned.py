@@ -8,8 +8,8 @@ hits are low or medium severity and say that they come from the model and how su
 
 from __future__ import annotations
 
-from moderation.rules.context import addresses_reader
 from moderation.rules.abuse import negated_insult
+from moderation.rules.context import addresses_reader
 from moderation.rules.groups import group_mentioned, plainly_stated, reported_or_quoted
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
