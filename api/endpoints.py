@@ -143,7 +143,9 @@ def item_detail(request: HttpRequest, code: str):
     description=(
         "Decide on an item as its account's owner or co-moderator. The answer carries the decision and the "
         "outcome of the platform action it caused: done, failed (with the error), pending (still queued), "
-        "or manual (with guidance for the step to take by hand). Dismiss causes no action: its outcome is null."
+        "or manual (with guidance for the step to take by hand). Dismiss causes no action: its outcome is null. "
+        "`missed` with a `rule` (1-5) flags an item the rules let through (status clear) and puts it in the queue; "
+        "it causes no action either."
     ),
 )
 def item_decision_create(request: HttpRequest, code: str, payload: DecisionIn):
@@ -151,7 +153,12 @@ def item_decision_create(request: HttpRequest, code: str, payload: DecisionIn):
     item, _ = item_for_user(request.auth, selectors.item_code(code), to_decide=True)
     try:
         decision = services.item_decide(
-            item=item, user=request.auth, kind=payload.action, note=payload.note or "", ip_address=_client_ip(request)
+            item=item,
+            user=request.auth,
+            kind=payload.action,
+            note=payload.note or "",
+            ip_address=_client_ip(request),
+            rule=payload.rule,
         )
     except services.DecisionNotPossible as exc:
         return Status(422, {"detail": str(exc)})

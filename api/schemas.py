@@ -18,7 +18,7 @@ from moderation.records import decision_record, item_record
 
 SeverityName = Literal["none", "low", "medium", "high", "critical"]
 ItemStatus = Literal["clear", "open", "escalated", "actioned", "dismissed"]
-ActionName = Literal["hide", "mute", "block", "report", "delete", "dismiss", "escalate", "unhide", "unmute"]
+ActionName = Literal["hide", "mute", "block", "report", "delete", "dismiss", "escalate", "unhide", "unmute", "missed"]
 ActionStatus = Literal["pending", "done", "failed", "manual"]
 StatusFilter = Literal["open", "escalated", "actioned", "dismissed", "clear", "needs_decision", "all"]
 SeverityFilter = Literal["none", "low", "medium", "high", "critical", "0", "1", "2", "3", "4"]
@@ -131,6 +131,15 @@ def _storable(value: str) -> str:
 class DecisionIn(Schema):
     action: ActionName
     note: str | None = Field("", max_length=MAX_NOTE_LENGTH, description="For the record; up to 5000 characters.")
+    rule: int | None = Field(
+        None,
+        ge=1,
+        le=5,
+        description=(
+            "Only with action `missed`, and required there: the rule (1-5) a reply the rules let through breaks. "
+            "It puts the item in the queue with a hit from you (category `moderator`)."
+        ),
+    )
 
     @field_validator("note")
     @classmethod

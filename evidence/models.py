@@ -54,9 +54,12 @@ class Artefact(models.Model):
     class Meta:
         ordering = ["item", "kind", "id"]
         constraints = [
-            # One original of each kind per item; annotations and redactions may repeat.
+            # One original of each captured kind per item. Uploads repeat (each uploaded file is its
+            # own original), and so do annotations and redactions (they point at an original).
             models.UniqueConstraint(
-                fields=["item", "kind"], condition=Q(derived_from__isnull=True), name="artefact_one_original_per_kind"
+                fields=["item", "kind"],
+                condition=Q(derived_from__isnull=True) & ~Q(kind="upload"),
+                name="artefact_one_original_per_kind",
             ),
         ]
 
@@ -113,18 +116,35 @@ class CustodyEvent(AppendOnlyModel):
 
 
 class Pack(models.Model):
-    """An evidence pack someone exported from the dashboard; only they can download it."""
+    """An evidence pack someone exported from the dashboard; only they can download it.
+
+    A pack covers an account's flagged items (narrowed by author and date), or exactly the items
+    someone picked (``selected_items``). Small packs are built while the person waits; large
+    ones on the exports queue, with the status shown on the packs page.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Being built"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     exporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey("moderation.CampaignAccount", on_delete=models.PROTECT, related_name="+")
     author_handle = models.CharField(max_length=100, blank=True)
     since = models.DateField(null=True, blank=True)
-    file_name = models.CharField(max_length=300)  # relative to MEDIA_ROOT
-    sha256 = models.CharField(max_length=64)
-    bytes = models.PositiveBigIntegerField()
-    items = models.PositiveIntegerField()
+    # The items picked one by one; empty for a pack made from the filters above.
+    selected_items = models.ManyToManyField("moderation.Item", blank=True, related_name="evidence_packs")
+    redacted = models.BooleanField(default=False)  # redacted copies of pictures used in place of the originals
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    error = models.TextField(blank=True)
+    file_name = models.CharField(max_length=300, blank=True)  # relative to MEDIA_ROOT
+    sha256 = models.CharField(max_length=64, blank=True)
+    bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    items = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"evidence pack {self.code} of @{self.account.handle}"

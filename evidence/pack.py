@@ -2,9 +2,15 @@
 
 Layout (EVIDENCE.md): README.txt, report.pdf, evidence_log.csv, manifest.json, custody_log.jsonl,
 incidents.json (the incident log entries about the selection), SHA256SUMS and one folder per item
-with its captured files copied byte for byte. Every stored file is re-hashed as it is copied and
-the export stops if one no longer matches its record, so altered evidence is never packed.
-Writing the pack is itself a custody event.
+with its stored files copied byte for byte: the captures, the files people uploaded
+(``upload_N.<ext>``), redacted copies of pictures (``<name>_redacted_N.png``) and the team's
+notes (``annotation_N.txt``). Every stored file is re-hashed as it is copied and the export stops
+if one no longer matches its record, so altered evidence is never packed. Writing the pack is
+itself a custody event.
+
+A pack covers an account's flagged items, narrowed by author and date, or exactly the items
+someone picked. With ``redacted``, a picture that has a redacted copy is packed as that copy
+(the newest), and the original is left out but named by its SHA-256.
 """
 
 from __future__ import annotations
@@ -15,31 +21,40 @@ import getpass
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import unicodedata
 import uuid
 import zipfile
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from evidence.incidents import TEXT_FIELDS as INCIDENT_TEXT_FIELDS
 from evidence.incidents import incident_record, pack_incidents
-from evidence.models import Artefact, CustodyEvent
+from evidence.models import Artefact, CustodyEvent, Pack
+from evidence.redactions import annotation_note
 from evidence.services import artefact_path, custody_append, tool_version
 from moderation.exports import CSV_BOM, CSV_HEADER, export_items, item_csv_row, spreadsheet_safe
-from moderation.models import AuditEvent, Author, CampaignAccount, Item
+from moderation.models import AuditEvent, Author, CampaignAccount, Item, Membership
 from moderation.records import item_record
 from moderation.services import audit_record
 
+logger = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 1
+# Packs of more items than this are built on the exports queue; smaller ones while the person waits.
+PACK_BACKGROUND_ITEMS = 200
+# A pick of items is for a case, not a whole account; the filters are there for that.
+MAX_SELECTED_ITEMS = 5000
 # reportlab's page compression; the tests turn it off so the report's text can be read back.
 PDF_PAGE_COMPRESSION = 1
 
@@ -65,6 +80,17 @@ _EXPECTED_KINDS = (
     Artefact.Kind.POST_JSON,
     Artefact.Kind.AUTHOR_JSON,
 )
+# The order an item's originals are listed and shown in: pictures first, as the report shows them.
+_ORIGINAL_ORDER = [*_PICTURE_KINDS, Artefact.Kind.POST_JSON, Artefact.Kind.AUTHOR_JSON]
+_PICTURE_TYPES = frozenset({"image/png", "image/jpeg"})
+# File name extensions by stored media type, for uploads and derived files.
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "text/plain": "txt",
+    "application/zip": "zip",
+    "application/json": "json",
+}
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 
 
@@ -129,6 +155,145 @@ def _artefact_entry(artefact: Artefact, file: str) -> dict:
         "tool": artefact.tool,
         "tool_version": artefact.tool_version,
     }
+
+
+def extension_for(media_type: str) -> str:
+    """The file name extension for a stored media type ("image/jpeg" -> "jpg"); "bin" if unknown."""
+    return _EXTENSIONS.get((media_type or "").split(";")[0].strip().lower(), "bin")
+
+
+@dataclass
+class PackedFile:
+    """One stored file as it goes into an item's folder."""
+
+    artefact: Artefact
+    name: str  # inside the item's folder
+    about: Artefact | None = None  # what a redaction or an annotation was made from
+    about_name: str | None = None  # that file's name in the folder, when it is packed
+    in_place_of_original: bool = False  # a redacted copy packed instead of its original
+    content: bytes = b""
+    events: dict = field(default_factory=dict)  # custody events about it, by action
+
+    @property
+    def is_picture(self) -> bool:
+        return self.artefact.media_type in _PICTURE_TYPES
+
+
+def plan_item_files(artefacts: list[Artefact], *, redacted: bool) -> tuple[list[PackedFile], list[tuple[str, str]]]:
+    """Which of an item's stored files go into its folder, under which names, and what is missing.
+
+    Names don't depend on the options: ``upload_2.jpg`` and ``post_redacted_1.png`` name the same
+    files in every pack. With ``redacted``, a picture that has a redacted copy is represented by
+    its newest copy alone.
+    """
+    captured = [a for a in artefacts if a.status == Artefact.Status.CAPTURED]
+    missing = [
+        (a.kind, f"capture failed: {a.error or 'unknown error'}")
+        for a in artefacts
+        if a.status != Artefact.Status.CAPTURED and a.derived_from_id is None and a.kind in PACK_FILE_NAMES
+    ]
+    recorded = {a.kind for a in artefacts if a.derived_from_id is None}
+    missing += [(kind, "no capture recorded") for kind in _EXPECTED_KINDS if kind not in recorded]
+
+    originals = sorted(
+        (a for a in captured if a.derived_from_id is None and a.kind in PACK_FILE_NAMES),
+        key=lambda a: _ORIGINAL_ORDER.index(a.kind),
+    )
+    uploads = sorted((a for a in captured if a.derived_from_id is None and a.kind == Artefact.Kind.UPLOAD), key=_by_id)
+    names: dict[int, str] = {a.id: PACK_FILE_NAMES[a.kind] for a in originals}
+    for number, upload in enumerate(uploads, start=1):
+        names[upload.id] = f"upload_{number}.{extension_for(upload.media_type)}"
+    by_id = {a.id: a for a in captured}
+    copies: dict[int, list[Artefact]] = defaultdict(list)
+    annotations: list[Artefact] = []
+    for artefact in sorted((a for a in captured if a.derived_from_id is not None), key=_by_id):
+        if artefact.kind == Artefact.Kind.ANNOTATION:
+            annotations.append(artefact)
+            names[artefact.id] = f"annotation_{len(annotations)}.txt"
+            continue
+        copies[artefact.derived_from_id].append(artefact)
+        parent = names.get(artefact.derived_from_id, artefact.kind)
+        stem = parent.rsplit(".", 1)[0]
+        names[artefact.id] = (
+            f"{stem}_redacted_{len(copies[artefact.derived_from_id])}.{extension_for(artefact.media_type)}"
+        )
+
+    files: list[PackedFile] = []
+    for original in [*originals, *uploads]:
+        made = [a for a in copies.get(original.id, []) if a.kind == Artefact.Kind.REDACTION]
+        if redacted and made and original.media_type in _PICTURE_TYPES:
+            newest = made[-1]
+            files.append(PackedFile(newest, names[newest.id], about=original, in_place_of_original=True))
+            continue
+        files.append(PackedFile(original, names[original.id]))
+        files += [PackedFile(copy, names[copy.id], about=original, about_name=names[original.id]) for copy in made]
+    packed = {f.artefact.id: f for f in files}
+    for file in files:
+        if file.in_place_of_original:
+            packed[file.about.id] = file  # notes about the original point at the copy used instead
+    for annotation in annotations:
+        about = by_id.get(annotation.derived_from_id) or annotation.derived_from
+        shown = packed.get(annotation.derived_from_id)
+        files.append(
+            PackedFile(annotation, names[annotation.id], about=about, about_name=shown.name if shown else None)
+        )
+    return files, missing
+
+
+def _by_id(artefact: Artefact) -> int:
+    return artefact.id
+
+
+def _artefact_events(codes: list[str]) -> dict[str, dict[str, CustodyEvent]]:
+    """The capture, upload, annotate and redact events of these artefacts: who made each file, and how."""
+    wanted = [
+        CustodyEvent.Action.CAPTURE,
+        CustodyEvent.Action.UPLOAD,
+        CustodyEvent.Action.ANNOTATE,
+        CustodyEvent.Action.REDACT,
+    ]
+    found: dict[str, dict[str, CustodyEvent]] = defaultdict(dict)
+    for start in range(0, len(codes), 500):
+        for event in CustodyEvent.objects.filter(
+            object_type="artefact", object_code__in=codes[start : start + 500], action__in=wanted
+        ).order_by("id"):
+            found[event.object_code].setdefault(event.action, event)
+    return found
+
+
+def _made_by(file: PackedFile) -> str:
+    """Who stored the file: the person named in its upload, annotate or redact event, else its capture."""
+    for action in (CustodyEvent.Action.UPLOAD, CustodyEvent.Action.ANNOTATE, CustodyEvent.Action.REDACT):
+        if action in file.events:
+            return file.events[action].actor_label
+    capture = file.events.get(CustodyEvent.Action.CAPTURE)
+    return capture.actor_label if capture else "unknown"
+
+
+def _file_entry(file: PackedFile, *, folder: str, item_code: str) -> dict:
+    """The manifest's (and metadata.json's) record of one packed file."""
+    artefact = file.artefact
+    entry = {"item": item_code, **_artefact_entry(artefact, f"{folder}/{file.name}")}
+    if artefact.kind in (Artefact.Kind.UPLOAD, Artefact.Kind.ANNOTATION, Artefact.Kind.REDACTION):
+        entry["made_by"] = _made_by(file)
+    if file.about is not None:
+        entry["derived_from"] = {
+            "code": str(file.about.code),
+            "kind": file.about.kind,
+            "sha256": file.about.sha256,
+            "file": f"{folder}/{file.about_name}" if file.about_name else None,
+        }
+    redact = file.events.get(CustodyEvent.Action.REDACT)
+    if redact is not None and isinstance(redact.detail, dict):
+        entry["redacted_areas"] = redact.detail.get("areas", [])
+        entry["reason"] = redact.reason
+    if file.in_place_of_original:
+        entry["in_place_of_original"] = True
+        entry["note"] = (
+            "A redacted copy was packed in place of the original picture, which is not in this pack; "
+            "the original's SHA-256 is under derived_from."
+        )
+    return entry
 
 
 def _custody_line(event: CustodyEvent) -> str:
@@ -224,14 +389,79 @@ def _incident_story(incidents: list[dict], numbers: dict[str, int], para, field,
     return story
 
 
+def _file_caption(file: PackedFile) -> str:
+    """Where a packed file came from, in one line: captured, uploaded, or made from another file."""
+    artefact = file.artefact
+    when = _utc(artefact.captured_at)
+    if artefact.kind == Artefact.Kind.UPLOAD:
+        return f"Uploaded by {_made_by(file)} at {when}, SHA-256 {artefact.sha256}"
+    if artefact.kind == Artefact.Kind.REDACTION:
+        redact = file.events.get(CustodyEvent.Action.REDACT)
+        areas = len(redact.detail.get("areas", [])) if redact and isinstance(redact.detail, dict) else 0
+        reason = f" Reason: {redact.reason}." if redact and redact.reason else ""
+        original = file.about_name or PACK_FILE_NAMES.get(file.about.kind, file.about.kind)
+        text = (
+            f"Redacted copy of {original}: {areas} area(s) filled black by {_made_by(file)} at {when}.{reason} "
+            f"SHA-256 {artefact.sha256}; the original's SHA-256 is {file.about.sha256}."
+        )
+        if file.in_place_of_original:
+            text += " A redacted copy was used: the original picture is not in this pack."
+        return text
+    return f"Captured {when} by {artefact.tool} {artefact.tool_version}; SHA-256 {artefact.sha256}"
+
+
+def _files_story(files: list[PackedFile], *, para, small, width: float, max_height: float) -> list:
+    """An item's pictures (captured, uploaded and redacted) with where each came from, then its
+    other uploaded files and the team's notes."""
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.platypus import Image, Spacer
+
+    story: list = []
+    for file in files:
+        artefact = file.artefact
+        if not file.is_picture or artefact.kind == Artefact.Kind.ANNOTATION:
+            continue
+        image_width, image_height = ImageReader(io.BytesIO(file.content)).getSize()
+        scale = min(width / image_width, max_height / image_height, 1.0)
+        title = artefact.get_kind_display()
+        if artefact.kind == Artefact.Kind.REDACTION and file.in_place_of_original:
+            title = "Redacted copy used in place of the original"
+        story += [
+            Spacer(1, 4 * mm),
+            para(f"<b>{escape(title)}</b> ({escape(file.name)})"),
+            Image(io.BytesIO(file.content), width=image_width * scale, height=image_height * scale),
+            para(pdf_text(_file_caption(file)), small),
+        ]
+    others = [f for f in files if f.artefact.kind == Artefact.Kind.UPLOAD and not f.is_picture]
+    for file in others:
+        story.append(
+            para(
+                f"<b>Uploaded file</b> ({escape(file.name)}, {pdf_text(file.artefact.media_type)}, "
+                f"{file.artefact.bytes:,} bytes): {pdf_text(_file_caption(file))}"
+            )
+        )
+    notes = [f for f in files if f.artefact.kind == Artefact.Kind.ANNOTATION]
+    if notes:
+        story.append(para("<b>Notes by the team:</b>"))
+    for file in notes:
+        about = file.about_name or f"a file not in this pack ({file.about.kind}, SHA-256 {file.about.sha256})"
+        story.append(
+            para(
+                f"&bull; {escape(file.name)} on {pdf_text(about)}, by {pdf_text(_made_by(file))} at "
+                f"{escape(_utc(file.artefact.captured_at))}: {pdf_text(annotation_note(file.content))}"
+            )
+        )
+    return story
+
+
 def _report_pdf(
     *, case: dict, exporter: str, generated_at: datetime, entries: list[dict], incidents: list[dict] = ()
 ) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["Code"]
@@ -258,8 +488,16 @@ def _report_pdf(
     story: list = [
         para("SaferPol evidence pack", styles["Title"]),
         field("Account", f"@{case['account']} ({case['platform']})"),
-        field("Author filter", f"@{case['author']}" if case["author"] else "all authors"),
-        field("Posted on or after", case["since"] or "any date"),
+        field("Made from", _made_from(case)),
+        *(
+            []
+            if case.get("selection")
+            else [
+                field("Author filter", f"@{case['author']}" if case["author"] else "all authors"),
+                field("Posted on or after", case["since"] or "any date"),
+            ]
+        ),
+        field("Pictures", _pictures_used(case)),
         field("Exported by", exporter),
         field("Exported at", _utc(generated_at)),
         field("Items", len(entries)),
@@ -319,23 +557,7 @@ def _report_pdf(
             para("<b>Decisions:</b>"),
             *[para("&bull; " + pdf_text(line)) for line in _decision_lines(record["decisions"]) or ["none yet"]],
         ]
-        for kind in _PICTURE_KINDS:
-            picture = entry["pictures"].get(kind)
-            if picture is None:
-                continue
-            artefact, content = picture
-            image_width, image_height = ImageReader(io.BytesIO(content)).getSize()
-            scale = min(width / image_width, max_height / image_height, 1.0)
-            story += [
-                Spacer(1, 4 * mm),
-                para(f"<b>{escape(artefact.get_kind_display())}</b> ({escape(PACK_FILE_NAMES[kind])})"),
-                Image(io.BytesIO(content), width=image_width * scale, height=image_height * scale),
-                para(
-                    f"Captured {escape(_utc(artefact.captured_at))} by {pdf_text(artefact.tool)} "
-                    f"{pdf_text(artefact.tool_version)}; SHA-256 {escape(artefact.sha256)}",
-                    small,
-                ),
-            ]
+        story += _files_story(entry["files"], para=para, small=small, width=width, max_height=max_height)
         for kind, reason in entry["missing"]:
             story.append(para(f"<b>Not captured:</b> {escape(PACK_FILE_NAMES[kind])} ({pdf_text(reason)})"))
     doc.build(story)
@@ -345,17 +567,43 @@ def _report_pdf(
 # --- Other text files -----------------------------------------------------------------------
 
 
+def _made_from(case: dict) -> str:
+    if case.get("selection"):
+        count = len(case["selection"])
+        return f"a selection: {count} item{'s' if count != 1 else ''} picked one by one, not a filter"
+    return "the account's flagged items matching the filters below"
+
+
+def _pictures_used(case: dict) -> str:
+    if case.get("redacted"):
+        return (
+            "redacted copies where one was made, in place of the original (the original is left out and "
+            "named by its SHA-256); other pictures as captured or uploaded"
+        )
+    return "as captured or uploaded, with any redacted copies beside them"
+
+
 def _evidence_log_csv(entries: list[dict]) -> bytes:
     stream = io.StringIO()
     stream.write(CSV_BOM)  # so spreadsheets read it as UTF-8
     writer = csv.writer(stream)
-    writer.writerow(["pack_number", "folder", *CSV_HEADER])
+    writer.writerow(["pack_number", "folder", *CSV_HEADER, "files", "uploaded_files"])
     for entry in entries:
+        files = entry["files"]
+        uploads = [f for f in files if f.artefact.kind == Artefact.Kind.UPLOAD]
         writer.writerow(
             [
                 spreadsheet_safe(f"{entry['number']:04d}"),
                 spreadsheet_safe(entry["folder"]),
                 *item_csv_row(entry["item"]),
+                spreadsheet_safe(" | ".join(f"{f.name} SHA-256 {f.artefact.sha256}" for f in files)),
+                spreadsheet_safe(
+                    " | ".join(
+                        f"{f.name} uploaded by {_made_by(f)} at {_utc(f.artefact.captured_at)}, "
+                        f"SHA-256 {f.artefact.sha256}"
+                        for f in uploads
+                    )
+                ),
             ]
         )
     return stream.getvalue().encode("utf-8")
@@ -364,15 +612,23 @@ def _evidence_log_csv(entries: list[dict]) -> bytes:
 def _readme(
     *, case: dict, exporter: str, generated_at: datetime, items: int, artefacts: int, head: str, incidents: int = 0
 ) -> bytes:
+    filters = (
+        ""
+        if case.get("selection")
+        else (
+            f"Author filter:       {('@' + case['author']) if case['author'] else 'all authors'}\n"
+            f"Posted on or after:  {case['since'] or 'any date'}\n"
+        )
+    )
     text = f"""SaferPol evidence pack
 ======================
 
 Account:             @{case["account"]} ({case["platform"]})
-Author filter:       {("@" + case["author"]) if case["author"] else "all authors"}
-Posted on or after:  {case["since"] or "any date"}
+Made from:           {_made_from(case)}
+{filters}Pictures:            {_pictures_used(case)}
 Exported by:         {exporter}
 Exported at:         {_utc(generated_at)}
-Items:               {items} flagged item(s), {artefacts} captured file(s)
+Items:               {items} item(s), {artefacts} stored file(s)
 Incidents:           {incidents} incident log entr{"y" if incidents == 1 else "ies"}
 Custody chain head:  {head}
                      (the hash of the latest custody event when this pack was made; the export
@@ -405,15 +661,27 @@ items/NNNN_<platform>_<id>/
                                             browser screenshots of the public pages, when captured
     post.json / author.json                 the platform's data for the post and the author, as
                                             received
+    upload_N.png / upload_N.jpg             screenshots people uploaded for the item, each with who
+                                            uploaded it and when (manifest.json, report.pdf)
+    upload_N.txt / upload_N.zip             a WhatsApp chat export uploaded with the item's message
+    <name>_redacted_N.png                   a copy of the picture <name> with areas filled black,
+                                            made by the team; manifest.json gives the areas, the
+                                            reason and the original's SHA-256. When the pack was
+                                            made with redacted copies, the copy replaces the
+                                            original, which is then not in the pack.
+    annotation_N.txt                        a note the team wrote about a file in this folder
+                                            (manifest.json says which: "derived_from")
     content.txt                             the post's text exactly as received (UTF-8)
-    metadata.json                           the item's record and its list of captured files
+    metadata.json                           the item's record and its list of stored files
 
 How to verify
 -------------
 1. Unzip the pack and, in the unzipped folder, run:  sha256sum -c SHA256SUMS
    Every line must say OK. (Windows PowerShell: Get-FileHash -Algorithm SHA256 <file>.)
-2. Each captured file's SHA-256 in SHA256SUMS equals the one in manifest.json, which was recorded
-   when the file was captured and logged in custody_log.jsonl (the "capture" events).
+2. Each stored file's SHA-256 in SHA256SUMS equals the one in manifest.json, which was recorded
+   when the file was stored and logged in custody_log.jsonl (the "capture" events; uploads,
+   notes and redactions also have "upload", "annotate" and "redact" events naming who and why).
+   Originals are never changed: a redacted copy or a note is a new file pointing at its original.
 3. Each custody event's "hash" is the SHA-256 of the UTF-8 JSON of its other fields except "id"
    (keys sorted, no spaces, separators "," and ":", non-ASCII characters unescaped); "prev_hash"
    is the hash of the event before it in SaferPol's whole custody log. The log here is an extract,
@@ -441,45 +709,131 @@ def _zip_add(
         sums.append((name, hashlib.sha256(content).hexdigest()))
 
 
+def selected_items(*, account: CampaignAccount, codes) -> list[Item]:
+    """The picked items, oldest first: every code must name an item of this account.
+
+    Raises PackError (nothing is built) for a code that isn't one, an item that doesn't exist or
+    is another account's, or more items than a pick may hold.
+    """
+    wanted: list[uuid.UUID] = []
+    for code in codes:
+        try:
+            value = code if isinstance(code, uuid.UUID) else uuid.UUID(str(code).strip())
+        except ValueError:
+            raise PackError(f"{str(code)[:60]!r} is not an item code; nothing was packed.") from None
+        if value not in wanted:
+            wanted.append(value)
+    if not wanted:
+        raise PackError("No items were picked; pick the replies to pack first.")
+    if len(wanted) > MAX_SELECTED_ITEMS:
+        raise PackError(
+            f"{len(wanted):,} items were picked; a pick holds at most {MAX_SELECTED_ITEMS:,}. "
+            "Use the account, author and date filters for more."
+        )
+    items = list(export_items(account=account).filter(code__in=wanted))
+    if len(items) != len(wanted):
+        unknown = len(wanted) - len(items)
+        raise PackError(
+            f"{unknown} of the {len(wanted)} picked item{'s' if len(wanted) != 1 else ''} "
+            f"{'is' if unknown == 1 else 'are'} not on @{account.handle}. A pack holds one account's items; "
+            "nothing was packed."
+        )
+    return items
+
+
+def _pack_scope(
+    *, account: CampaignAccount, author_handle: str | None, since: date | None, item_codes
+) -> tuple[list[Item] | QuerySet, dict]:
+    """The items a pack covers and the filters it records; PackError when there is nothing to pack."""
+    filters: dict = {"account": account.handle, "author": author_handle, "since": since.isoformat() if since else None}
+    if item_codes is not None:
+        if author_handle or since:
+            raise PackError(
+                "A pack of picked items can't also be narrowed by author or date; pick the items, or use the filters."
+            )
+        items = selected_items(account=account, codes=item_codes)
+        filters["selection"] = [str(item.code) for item in items]
+        return items, filters
+    if author_handle and not Author.objects.filter(handle=author_handle, items__account=account).exists():
+        raise PackError(f"No author @{author_handle} has items on @{account.handle}.")
+    items = pack_items(account=account, author_handle=author_handle, since=since)
+    if not items.exists():
+        who = f" by @{author_handle}" if author_handle else ""
+        when = f" posted on or after {since.isoformat()}" if since else ""
+        raise PackError(f"Nothing to pack: @{account.handle} has no flagged items{who}{when}.")
+    return items, filters
+
+
+def _selection_incidents(*, account: CampaignAccount, items: list[Item]) -> list:
+    """For a pick: the incidents holding one of the items, or about one of their authors."""
+    from evidence.models import Incident
+
+    authors = {item.author_id for item in items}
+    found = Incident.objects.filter(account=account).filter(
+        Q(items__in=[item.pk for item in items]) | Q(author_id__in=authors)
+    )
+    return list(
+        Incident.objects.filter(pk__in=found.values("pk"))
+        .select_related("account", "author", "created_by", "updated_by")
+        .prefetch_related("items")
+        .order_by("occurred_at", "created_at", "id")
+    )
+
+
 def evidence_pack_build(
     *,
     account: CampaignAccount,
     author_handle: str | None = None,
     since: date | None = None,
+    item_codes=None,
+    redacted: bool = False,
     exporter=None,
     out_path: Path | str,
 ) -> PackResult:
     """Write the evidence pack to `out_path`, then log the export as a custody event and an audit event.
+
+    The pack holds the account's flagged items (narrowed by `author_handle` and `since`), or
+    exactly the items named by `item_codes`. With `redacted`, pictures that have a redacted copy
+    are packed as that copy instead of the original.
 
     The ZIP is built in a temporary file beside `out_path` and renamed into place only once it is
     complete; any failure (an altered evidence file above all) leaves no file behind.
     """
     out_path = Path(out_path)
     author_handle = (author_handle or "").lstrip("@") or None
-    if author_handle and not Author.objects.filter(handle=author_handle, items__account=account).exists():
-        raise PackError(f"No author @{author_handle} has items on @{account.handle}.")
+    items_in_scope, filters = _pack_scope(
+        account=account, author_handle=author_handle, since=since, item_codes=item_codes
+    )
+    if redacted:
+        filters["redacted"] = True
     if out_path.exists():
         raise PackError(f"{out_path} already exists; choose another file name (an earlier pack is never overwritten).")
     if not out_path.parent.is_dir():
         raise PackError(f"The folder {out_path.parent} does not exist.")
 
-    items = list(pack_items(account=account, author_handle=author_handle, since=since))
-    filters = {"account": account.handle, "author": author_handle, "since": since.isoformat() if since else None}
+    items = list(items_in_scope)
     if not items:
-        who = f" by @{author_handle}" if author_handle else ""
-        when = f" posted on or after {since.isoformat()}" if since else ""
-        raise PackError(f"Nothing to pack: @{account.handle} has no flagged items{who}{when}.")
-
+        raise PackError(f"Nothing to pack: @{account.handle} has no flagged items.")  # all gone since the check
     exporter_label = getattr(exporter, "username", "") or _operator_label()
     generated_at = timezone.now()
-    case = {**filters, "platform": account.platform}
-    artefacts_by_item: dict[int, list[Artefact]] = {}
-    for artefact in (
-        Artefact.objects.filter(item__in=items, derived_from__isnull=True, kind__in=list(PACK_FILE_NAMES))
-        .select_related("item")
-        .order_by("id")
-    ):
-        artefacts_by_item.setdefault(artefact.item_id, []).append(artefact)
+    case = {
+        "account": filters["account"],
+        "author": filters["author"],
+        "since": filters["since"],
+        "platform": account.platform,
+    }
+    if "selection" in filters:
+        case["selection"] = filters["selection"]
+    if redacted:
+        case["redacted"] = True
+    artefacts_by_item: dict[int, list[Artefact]] = defaultdict(list)
+    for start in range(0, len(items), 500):
+        for artefact in (
+            Artefact.objects.filter(item__in=[item.pk for item in items[start : start + 500]])
+            .select_related("item", "derived_from")
+            .order_by("id")
+        ):
+            artefacts_by_item[artefact.item_id].append(artefact)
 
     temporary = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.part")
     try:
@@ -487,28 +841,22 @@ def evidence_pack_build(
         entries: list[dict] = []
         manifest_items: list[dict] = []
         manifest_artefacts: list[dict] = []
+        withheld: list[str] = []  # originals a redacted copy stands in for: their custody events still count
         with zipfile.ZipFile(temporary, "x") as archive:
             add = functools.partial(_zip_add, archive, sums, generated_at)
             for number, item in enumerate(items, start=1):
                 folder = folder_name(number, item)
                 record = item_record(item)
-                pictures: dict[str, tuple[Artefact, bytes]] = {}
-                missing: list[tuple[str, str]] = []
+                files, missing = plan_item_files(artefacts_by_item.get(item.id, []), redacted=redacted)
+                events = _artefact_events([str(f.artefact.code) for f in files])
                 listed: list[dict] = []
-                for artefact in sorted(
-                    artefacts_by_item.get(item.id, []), key=lambda a: list(PACK_FILE_NAMES).index(a.kind)
-                ):
-                    if artefact.status != Artefact.Status.CAPTURED:
-                        missing.append((artefact.kind, f"capture failed: {artefact.error or 'unknown error'}"))
-                        continue
-                    content = _read_verified(artefact)
-                    file = f"{folder}/{PACK_FILE_NAMES[artefact.kind]}"
-                    add(file, content)
-                    listed.append({"item": record["code"], **_artefact_entry(artefact, file)})
-                    if artefact.kind in _PICTURE_KINDS:
-                        pictures[artefact.kind] = (artefact, content)
-                recorded = {artefact.kind for artefact in artefacts_by_item.get(item.id, [])}
-                missing += [(kind, "no capture recorded") for kind in _EXPECTED_KINDS if kind not in recorded]
+                for file in files:
+                    file.content = _read_verified(file.artefact)
+                    file.events = events.get(str(file.artefact.code), {})
+                    add(f"{folder}/{file.name}", file.content)
+                    listed.append(_file_entry(file, folder=folder, item_code=record["code"]))
+                    if file.in_place_of_original:
+                        withheld.append(str(file.about.code))
                 add(f"{folder}/content.txt", item.text.encode("utf-8"))
                 metadata = {**record, "artefacts": listed}
                 add(f"{folder}/metadata.json", _json_bytes(metadata))
@@ -528,32 +876,33 @@ def evidence_pack_build(
                         "item": item,
                         "record": record,
                         "folder": folder,
-                        "pictures": pictures,
+                        "files": files,
                         "missing": missing,
                     }
                 )
+                # The pictures are in the ZIP now; the report keeps only what it needs of them.
+                for file in files:
+                    if not file.is_picture and file.artefact.kind != Artefact.Kind.ANNOTATION:
+                        file.content = b""
 
             folders = {entry["item"].pk: entry["folder"] for entry in entries}
-            incidents = [
-                incident_record(incident, folders=folders)
-                for incident in pack_incidents(account=account, author_handle=author_handle, since=since, items=items)
-            ]
+            if "selection" in filters:
+                chosen_incidents = _selection_incidents(account=account, items=items)
+            else:
+                chosen_incidents = pack_incidents(
+                    account=account, author_handle=author_handle, since=since, items=items
+                )
+            incidents = [incident_record(incident, folders=folders) for incident in chosen_incidents]
             incidents_json = _json_bytes({"account": account.handle, "incidents": incidents})
             add("incidents.json", incidents_json)
 
             codes = (
                 {("item", str(item.code)) for item in items}
                 | {("artefact", entry["code"]) for entry in manifest_artefacts}
+                | {("artefact", code) for code in withheld}
                 | {("incident", record["code"]) for record in incidents}
             )
-            events = [
-                event
-                for event in CustodyEvent.objects.filter(
-                    object_type__in=["item", "artefact", "incident"],
-                    object_code__in=[code for _, code in codes],
-                ).order_by("id")
-                if (event.object_type, event.object_code) in codes
-            ]
+            events = _custody_extract(codes)
             head = CustodyEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
             add("custody_log.jsonl", "".join(_custody_line(e) for e in events).encode("utf-8"))
             manifest = {
@@ -631,6 +980,19 @@ def evidence_pack_build(
     return PackResult(path=out_path, sha256=sha256, bytes=size, items=len(items), artefacts=len(manifest_artefacts))
 
 
+def _custody_extract(codes: set[tuple[str, str]]) -> list[CustodyEvent]:
+    """The custody events about these objects, in chain order, read a batch of codes at a time."""
+    by_code = sorted(code for _, code in codes)
+    found: dict[int, CustodyEvent] = {}
+    for start in range(0, len(by_code), 500):
+        for event in CustodyEvent.objects.filter(
+            object_type__in=["item", "artefact", "incident"], object_code__in=by_code[start : start + 500]
+        ):
+            if (event.object_type, event.object_code) in codes:
+                found[event.id] = event
+    return [found[key] for key in sorted(found)]
+
+
 @transaction.atomic
 def _record_export(
     *,
@@ -656,8 +1018,8 @@ def _record_export(
         verb=AuditEvent.Verb.EXPORT,
         actor=exporter,
         account=account,
-        summary=f"Evidence pack of {items:,} flagged items ({artefacts} files) "
-        f"from @{account.handle} by {exporter_label}",
+        summary=f"Evidence pack of {items:,} {'picked' if 'selection' in filters else 'flagged'} items "
+        f"({artefacts} files) from @{account.handle} by {exporter_label}",
         detail={**detail, "format": "evidence_pack", "artefacts": artefacts},
     )
 
@@ -675,28 +1037,131 @@ def _operator_label() -> str:
     return f"operator ({user}, manage.py evidence_pack)"
 
 
-def pack_create(*, user, account: CampaignAccount, author_handle: str | None = None, since: date | None = None):
-    """Build a pack from the dashboard for a member of the account; it is theirs to download."""
-    from evidence.models import Pack
-    from moderation.models import Membership
+def pack_create(
+    *,
+    user,
+    account: CampaignAccount,
+    author_handle: str | None = None,
+    since: date | None = None,
+    item_codes=None,
+    redacted: bool = False,
+) -> Pack:
+    """A pack from the dashboard for a member of the account (any role); it is theirs to download.
 
+    What it covers is checked first, so a bad request says why and builds nothing. A pack of up
+    to PACK_BACKGROUND_ITEMS items is built while the person waits; a larger one is queued on
+    the exports queue (in-process once the transaction commits when there is no broker) and
+    its status shows on the packs page.
+    """
     if not Membership.objects.filter(user=user, account=account).exists():
         raise PackError("You are not a member of that account.")
+    author_handle = (author_handle or "").lstrip("@") or None
+    items, _ = _pack_scope(account=account, author_handle=author_handle, since=since, item_codes=item_codes)
+    count = len(items) if isinstance(items, list) else items.count()
+    if count > PACK_BACKGROUND_ITEMS:
+        with transaction.atomic():
+            pack = Pack.objects.create(
+                exporter=user,
+                account=account,
+                author_handle=author_handle or "",
+                since=since,
+                redacted=redacted,
+                status=Pack.Status.PENDING,
+                items=count,
+            )
+            if item_codes is not None:
+                pack.selected_items.set(items)
+            from evidence.pack_tasks import pack_build  # the task imports this module; keep the cycle lazy
+
+            transaction.on_commit(functools.partial(pack_build.delay, pack.pk))
+        return pack
+
     code = uuid.uuid4()
     relative = Path("packs") / f"{code}.zip"
     out_path = Path(settings.MEDIA_ROOT) / relative
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result = evidence_pack_build(
-        account=account, author_handle=author_handle, since=since, exporter=user, out_path=out_path
-    )
-    return Pack.objects.create(
-        code=code,
-        exporter=user,
         account=account,
-        author_handle=(author_handle or "").lstrip("@"),
+        author_handle=author_handle,
         since=since,
-        file_name=str(relative),
-        sha256=result.sha256,
-        bytes=result.bytes,
-        items=result.items,
+        item_codes=[item.code for item in items] if item_codes is not None else None,
+        redacted=redacted,
+        exporter=user,
+        out_path=out_path,
     )
+    with transaction.atomic():
+        pack = Pack.objects.create(
+            code=code,
+            exporter=user,
+            account=account,
+            author_handle=author_handle or "",
+            since=since,
+            redacted=redacted,
+            status=Pack.Status.DONE,
+            file_name=str(relative),
+            sha256=result.sha256,
+            bytes=result.bytes,
+            items=result.items,
+            finished_at=timezone.now(),
+        )
+        if item_codes is not None:
+            pack.selected_items.set(items)
+    return pack
+
+
+def pack_run(*, pack_id: int) -> Pack:
+    """Build a queued pack and record how it went; the packs page shows the status and any reason.
+
+    Safe to run twice (a redelivered task): a finished pack is left alone, and a file left by an
+    interrupted run, never handed over, is replaced. Not one transaction: "being built" must be
+    visible while it runs.
+    """
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().select_related("account", "exporter").get(pk=pack_id)
+        if pack.status == Pack.Status.DONE:
+            return pack
+        pack.status = Pack.Status.RUNNING
+        pack.error = ""
+        pack.file_name = f"packs/{pack.code}.zip"
+        pack.save(update_fields=["status", "error", "file_name"])
+
+    out_path = Path(settings.MEDIA_ROOT) / pack.file_name
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        if out_path.exists():
+            logger.warning("Evidence pack %s: replacing the file an interrupted run left", pack.code)
+            out_path.unlink()
+        codes = [str(code) for code in pack.selected_items.values_list("code", flat=True)]
+        if not Membership.objects.filter(user=pack.exporter, account=pack.account).exists():
+            raise PackError("You are no longer a member of that account, so the pack was not built.")
+        result = evidence_pack_build(
+            account=pack.account,
+            author_handle=pack.author_handle or None,
+            since=pack.since,
+            item_codes=codes or None,
+            redacted=pack.redacted,
+            exporter=pack.exporter,
+            out_path=out_path,
+        )
+    except PackError as exc:
+        return _pack_failed(pack, str(exc))
+    except Exception as exc:  # a failed pack must say so on the page, never hang at "being built"
+        logger.exception("Evidence pack %s failed", pack.code)
+        return _pack_failed(
+            pack, f"The pack could not be built ({type(exc).__name__}). Try again, or ask your administrator."
+        )
+    pack.status = Pack.Status.DONE
+    pack.sha256 = result.sha256
+    pack.bytes = result.bytes
+    pack.items = result.items
+    pack.finished_at = timezone.now()
+    pack.save(update_fields=["status", "sha256", "bytes", "items", "finished_at"])
+    return pack
+
+
+def _pack_failed(pack: Pack, reason: str) -> Pack:
+    pack.status = Pack.Status.FAILED
+    pack.error = reason
+    pack.finished_at = timezone.now()
+    pack.save(update_fields=["status", "error", "finished_at"])
+    return pack

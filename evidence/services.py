@@ -194,9 +194,14 @@ def artefact_store(
     actor=None,
     reason: str = "",
 ) -> Artefact:
-    """Store a file once, hash it, record it and log its capture; an original already stored is returned as it is."""
+    """Store a file once, hash it, record it and log its capture.
+
+    An original of a captured kind already stored is returned as it is (captures are retried and
+    must not duplicate). Uploads are different: each uploaded file is an original of its own, so
+    a second upload to an item is stored beside the first.
+    """
     existing = None
-    if derived_from is None:
+    if derived_from is None and kind != Artefact.Kind.UPLOAD:
         existing = Artefact.objects.select_for_update().filter(item=item, kind=kind, derived_from__isnull=True).first()
         if existing is not None and existing.status == Artefact.Status.CAPTURED:
             return existing

@@ -17,19 +17,25 @@ from django.views.decorators.http import require_GET, require_POST
 
 from evidence.models import Artefact, CustodyEvent
 from evidence.uploads import (
+    IMPORT_DONE,
+    IMPORT_FAILED,
+    IMPORT_QUEUED,
+    IMPORT_RUNNING,
     MAX_CHAT_BYTES,
     MAX_SCREENSHOT_BYTES,
     MB,
     ManualItem,
     UploadRefused,
+    import_progress_for_user,
+    imports_for_user,
     item_code_from,
     read_upload,
     screenshot_upload,
     time_zone_named,
-    whatsapp_import,
+    whatsapp_upload,
 )
 from moderation import selectors
-from moderation.models import Item, Membership, Platform
+from moderation.models import AuditEvent, Item, Membership, Platform
 
 CHANNELS = [
     ("whatsapp", "WhatsApp"),
@@ -187,7 +193,20 @@ def _page(request: HttpRequest, *, screenshot_form=None, whatsapp_form=None, att
             action=CustodyEvent.Action.UPLOAD, object_type="artefact", object_code__in=[str(a.code) for a in artefacts]
         )
     }
-    uploads = [{"artefact": a, "event": events.get(str(a.code))} for a in artefacts]
+    # A chat's counts are known once its import finishes: they are in that import's audit event.
+    finished = {}
+    for event in AuditEvent.objects.filter(
+        verb=AuditEvent.Verb.EVIDENCE_UPLOAD,
+        object_type="item",
+        object_code__in=[str(a.item.code) for a in artefacts if a.media_type in ("text/plain", "application/zip")],
+    ).order_by("at", "id"):
+        if event.detail.get("job") and event.detail.get("state"):
+            finished[event.detail["job"]] = event.detail
+    uploads = []
+    for artefact in artefacts:
+        event = events.get(str(artefact.code))
+        job = event.detail.get("job", "") if event is not None else ""
+        uploads.append({"artefact": artefact, "event": event, "job": job, "import": finished.get(job)})
     bound = _mode(screenshot_form) if screenshot_form is not None else None
     return render(
         request,
@@ -208,6 +227,7 @@ def _page(request: HttpRequest, *, screenshot_form=None, whatsapp_form=None, att
             and any(m.account_id == attach_item.account_id for m in uploaders),
             "whatsapp_form": whatsapp_form or WhatsAppForm(auto_id=WHATSAPP_IDS),
             "uploads": uploads,
+            "imports": [_import_context(progress) for progress in imports_for_user(request.user)],
         },
         status=status,
     )
@@ -261,7 +281,11 @@ def upload_screenshot(request: HttpRequest) -> HttpResponse:
             form.add_error("screenshot", str(exc))
         else:
             what = "New item recorded with its screenshot" if result.item_created else "Screenshot added"
-            flag = " It breaks a rule and is in the queue." if result.item_created and result.flagged else ""
+            flag = ""
+            if result.item_created and result.flagged:
+                flag = " It breaks a rule and is in the queue."
+            elif result.for_review:
+                flag = " It breaks no rule, but as you uploaded it, it is in the queue awaiting a decision."
             messages.success(request, f"{what}. SHA-256 {result.artefact.sha256}.{flag}")
             return redirect("moderation:item", code=result.item.code)
     return _page(request, screenshot_form=form, attach_item=item)
@@ -270,13 +294,14 @@ def upload_screenshot(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def upload_whatsapp(request: HttpRequest) -> HttpResponse:
+    """Check and keep the chat file now; its messages are imported in the background."""
     account = _account_for_upload(request)
     form = WhatsAppForm(request.POST, request.FILES, auto_id=WHATSAPP_IDS)
     if form.is_valid():
         upload = form.cleaned_data["chat"]
         try:
             data = read_upload(upload, limit=MAX_CHAT_BYTES)
-            result = whatsapp_import(
+            result = whatsapp_upload(
                 user=request.user,
                 account=account,
                 data=data,
@@ -288,8 +313,43 @@ def upload_whatsapp(request: HttpRequest) -> HttpResponse:
         except UploadRefused as exc:
             form.add_error("chat", str(exc))
         else:
-            (messages.success if result.created else messages.info)(request, result.summary())
             for warning in result.warnings[:5]:
                 messages.warning(request, warning)
-            return redirect("evidence:uploads")
+            if not result.job:
+                messages.info(request, result.summary())
+                return redirect("evidence:uploads")
+            messages.success(request, result.queued_summary())
+            return redirect("evidence:whatsapp_import", job=result.job)
     return _page(request, whatsapp_form=form)
+
+
+def _import_context(progress: dict) -> dict:
+    messages_total = progress.get("messages") or 0
+    read = min(progress.get("read", 0), messages_total) if messages_total else progress.get("read", 0)
+    counts = ("messages", "new", "read", "created", "flagged", "duplicates")
+    return {
+        **progress,
+        "n": {name: f"{progress.get(name) or 0:,}" for name in counts},  # 20,000 rather than 20000
+        "percent": round(100 * read / messages_total) if messages_total else 0,
+        "running": progress.get("state") in (IMPORT_QUEUED, IMPORT_RUNNING),
+        "done": progress.get("state") == IMPORT_DONE,
+        "failed": progress.get("state") == IMPORT_FAILED,
+    }
+
+
+@login_required
+@require_GET
+def whatsapp_import_status(request: HttpRequest, job) -> HttpResponse:
+    """A chat import's page: how far it got, and what it found. Any member of the account may see it."""
+    progress = import_progress_for_user(request.user, job)
+    return render(request, "evidence/upload_import.html", {"progress": _import_context(progress)})
+
+
+@login_required
+@require_GET
+def whatsapp_import_progress(request: HttpRequest, job) -> HttpResponse:
+    """The progress fragment htmx polls; a plain visit gets the whole page."""
+    progress = import_progress_for_user(request.user, job)
+    if not request.htmx:
+        return redirect("evidence:whatsapp_import", job=progress["job"])
+    return render(request, "evidence/upload_import_progress.html", {"progress": _import_context(progress)})

@@ -16,13 +16,18 @@ size, UTC time, tool "upload"), which logs its capture, and the upload itself is
 custody log too, with who uploaded it and why.
 
 The typed text of a new manual item and every imported message go through the same ingest as a
-polled reply (``item_ingest_page``): the rules engine checks them, the queue shows what breaks a
-rule, and evidence capture follows for what is flagged.
+polled reply (``item_ingest_page``, under their own channel): the rules engine checks them, the
+queue shows what breaks a rule, and evidence capture follows for what is flagged. A typed-up item
+that breaks no rule goes to the queue too: someone chose to upload it as evidence.
+
+A chat's messages are imported in the background (see "WhatsApp chats" below): the upload
+checks the file and keeps it, a task on the ingest queue imports the messages, and its progress
+is kept in the cache for the account's members to follow.
 """
 
 from __future__ import annotations
 
-import copy
+import functools
 import hashlib
 import io
 import json
@@ -37,15 +42,18 @@ from pathlib import PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.http import Http404
 from django.utils import timezone
 from PIL import Image
 
 from evidence.models import Artefact, CustodyEvent
-from evidence.services import artefact_store, custody_append
+from evidence.services import artefact_path, artefact_store, custody_append, evidence_capture_on_commit
 from moderation.models import AuditEvent, CampaignAccount, Item, Membership, Platform
-from moderation.services import IngestResult, audit_record, item_ingest_page
+from moderation.services import audit_record, item_ingest_page
 from platforms.base import FetchedAuthor, FetchedItem, FetchPage
 from platforms.whatsapp import ChatMessage, ChatParseError, parse_chat_file
 
@@ -300,19 +308,6 @@ def _require_decider(*, user, account: CampaignAccount) -> None:
         raise PermissionDenied("Only the account's owner and co-moderators can upload evidence.")
 
 
-def _as_channel(account: CampaignAccount, platform: str) -> CampaignAccount:
-    """The account as the ingest should see it for items from another channel.
-
-    `item_ingest_page` takes an item's platform from its account (Item.platform is copied from
-    the account so the database keeps (platform, external_id) unique). Uploaded items come from
-    a channel that isn't the account's own, so the ingest gets a copy of the account that names
-    that channel. The copy is only read, never saved.
-    """
-    view = copy.copy(account)
-    view.platform = platform
-    return view
-
-
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps([str(part) for part in parts], ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -332,7 +327,9 @@ def _store_upload(
 ) -> tuple[Artefact, CustodyEvent]:
     """Write the file once as the item's UPLOAD artefact and log the upload in the custody log."""
     sha256 = hashlib.sha256(data).hexdigest()
-    if Artefact.objects.filter(item=item, kind=Artefact.Kind.UPLOAD, derived_from__isnull=True).exists():
+    # Several files may document one item (the post, then the author's profile); the very same
+    # file twice adds nothing and is refused.
+    if Artefact.objects.filter(item=item, kind=Artefact.Kind.UPLOAD, sha256=sha256).exists():
         raise UploadRefused(_ALREADY_HAS_UPLOAD)
     artefact = artefact_store(
         item=item,
@@ -343,8 +340,6 @@ def _store_upload(
         actor=user,
         reason=reason,
     )
-    if artefact.sha256 != sha256:
-        raise UploadRefused(_ALREADY_HAS_UPLOAD)  # another upload to the same item got there first
     event = custody_append(
         action=CustodyEvent.Action.UPLOAD,
         obj=artefact,
@@ -362,10 +357,7 @@ def _store_upload(
     return artefact, event
 
 
-_ALREADY_HAS_UPLOAD = (
-    "This item already has an uploaded file, and SaferPol keeps one upload per item. Upload the "
-    "screenshot as a new item instead."
-)
+_ALREADY_HAS_UPLOAD = "This exact file is already attached to this item (same SHA-256); nothing was added."
 
 
 def _reason(default: str, note: str) -> str:
@@ -395,7 +387,8 @@ class ScreenshotResult:
     item: Item
     artefact: Artefact
     item_created: bool
-    flagged: bool
+    flagged: bool  # a rule caught it
+    for_review: bool = False  # a new item no rule caught, put in the queue because it was uploaded
 
 
 def screenshot_upload(
@@ -428,11 +421,12 @@ def screenshot_upload(
     with transaction.atomic():
         if item is not None:
             item = Item.objects.select_for_update().select_related("account").get(pk=item.pk)
-            created = False
+            created = for_review = False
+            flagged = item.status != Item.Status.CLEAR
             reason = _reason(f"screenshot uploaded by {user.username} for an item already held", note)
         else:
-            item = _manual_item_create(account=account, new_item=new_item, user=user, screenshot=upload)
-            created = True
+            item, flagged = _manual_item_create(account=account, new_item=new_item, user=user, screenshot=upload)
+            created, for_review = True, not flagged
             reason = _reason(f"screenshot uploaded by {user.username} with a new item typed from it", note)
         artefact, _ = _store_upload(
             item=item,
@@ -454,15 +448,21 @@ def screenshot_upload(
             actor=user,
             account=account,
             obj=item,
-            summary=f"Screenshot {name} uploaded for {'a new item' if created else item} by {user.username}",
-            detail={"artefact": str(artefact.code), "sha256": sha256, "bytes": len(data), "new_item": created},
+            summary=f"Screenshot {name} uploaded for {'a new item' if created else item} by {user.username}"
+            + ("; no rule caught it, so it is in the queue for a decision" if for_review else ""),
+            detail={
+                "artefact": str(artefact.code),
+                "sha256": sha256,
+                "bytes": len(data),
+                "new_item": created,
+                "for_review": for_review,
+            },
         )
-    return ScreenshotResult(
-        item=item, artefact=artefact, item_created=created, flagged=item.status != Item.Status.CLEAR
-    )
+    return ScreenshotResult(item=item, artefact=artefact, item_created=created, flagged=flagged, for_review=for_review)
 
 
-def _manual_item_create(*, account: CampaignAccount, new_item: ManualItem, user, screenshot: dict) -> Item:
+def _manual_item_create(*, account: CampaignAccount, new_item: ManualItem, user, screenshot: dict) -> tuple[Item, bool]:
+    """The new item, and whether a rule caught it."""
     if new_item.platform not in (Platform.WHATSAPP, Platform.MANUAL):
         raise ValueError(f"manual items are WhatsApp or manual, not {new_item.platform!r}")
     text = new_item.text.replace("\r\n", "\n")
@@ -497,13 +497,36 @@ def _manual_item_create(*, account: CampaignAccount, new_item: ManualItem, user,
             "screenshot": screenshot,
         },
     )
-    result = item_ingest_page(account=_as_channel(account, new_item.platform), page=FetchPage(items=[fetched]))
+    # The item keeps the channel it came from (the account may be on X; the post was on WhatsApp).
+    result = item_ingest_page(account=account, page=FetchPage(items=[fetched]), platform=new_item.platform)
     if result.created != 1:
         raise UploadRefused("This post was recorded by someone else just now. Nothing new was stored.")
-    return Item.objects.select_related("account").get(platform=new_item.platform, external_id=external_id)
+    item = Item.objects.select_related("account").get(platform=new_item.platform, external_id=external_id)
+    if item.status == Item.Status.CLEAR:
+        # Someone chose to upload it as evidence, so a person decides on it even though no rule
+        # caught it; left clear it would be out of sight. Its evidence is captured as if flagged.
+        item.status = Item.Status.OPEN
+        item.save(update_fields=["status"])
+        evidence_capture_on_commit([item.pk])
+    return item, bool(result.flagged)
 
 
 # --- WhatsApp chats ---------------------------------------------------------------------------
+#
+# A chat is imported in two halves. The upload (in the request) reads and checks the whole file,
+# so a refusal is immediate and stores nothing; it then ingests the first new message, writes the
+# file once as that item's upload and queues the rest. The import itself (a task on the "ingest"
+# queue, or in-process after the commit when there is no broker) reads the stored file back,
+# checks its SHA-256 and ingests the other messages a batch at a time, keeping its progress in the
+# cache under an opaque job id. Every message's id comes from the chat, not the file, so a failed
+# import is retried by uploading the same file again: what was imported is skipped.
+
+IMPORT_QUEUED, IMPORT_RUNNING, IMPORT_DONE, IMPORT_FAILED = "queued", "running", "done", "failed"
+# Progress is kept in the cache this long; the items, the file and the audit log keep the rest.
+IMPORT_PROGRESS_TTL = 7 * 24 * 3600
+RECENT_IMPORTS = 20  # per person, listed on the uploads page
+# How long the import task may take: a 50,000-message chat is well under ten minutes.
+IMPORT_SOFT_TIME_LIMIT = 1800
 
 
 @dataclass
@@ -514,21 +537,40 @@ class ImportResult:
     date_order: str
     messages: int  # with a sender; WhatsApp's own notices are not imported
     notices: int
+    new: int = 0  # messages not imported before, found when the file was uploaded
     created: int = 0
     flagged: int = 0
     duplicates: int = 0
     warnings: list[str] = field(default_factory=list)
     artefact: Artefact | None = None  # None when every message was already held
     anchor: Item | None = None  # the item the chat file is stored with
+    job: str = ""  # the import's id; "" when there was nothing new to import
+    task: dict = field(default_factory=dict)  # the import task's arguments
+    error: str = ""  # why the import failed, when it did
 
     def summary(self) -> str:
-        if not self.created:
+        if not self.new:
             return f"{self.file_name}: all {self.messages:,} messages were imported before; nothing new was stored."
+        if self.error:
+            return f"{self.file_name}: {self.error}"
         return (
             f"{self.file_name}: {self.messages:,} messages read, {self.created:,} imported, {self.flagged:,} "
             f"flagged, {self.duplicates:,} already imported (skipped). The chat file is kept with SHA-256 "
             f"{self.sha256}."
         )
+
+    def queued_summary(self) -> str:
+        already = self.messages - self.new
+        return (
+            f"{self.file_name}: {self.messages:,} messages read, {self.new:,} new"
+            + (f" ({already:,} imported before)" if already else "")
+            + f". They are being imported and checked against the rules. The chat file is kept with SHA-256 "
+            f"{self.sha256}."
+        )
+
+
+class ImportFailed(Exception):
+    """The import stopped; the message says why in plain words, fit to show the person."""
 
 
 def time_zone_named(name: str) -> ZoneInfo:
@@ -560,17 +602,23 @@ def _message_items(*, account: CampaignAccount, messages: list[ChatMessage], zon
     """
     seen: dict[tuple, int] = {}
     fetched = []
+    authors: dict[str, FetchedAuthor] = {}
     for message in messages:
         key = (message.sender, message.sent_at.isoformat(), message.text)
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         external_id = "wa-" + _digest(account.code, *key, occurrence)[:40]
+        author = authors.get(message.sender)
+        if author is None:
+            author = authors[message.sender] = _author(
+                account=account, platform=Platform.WHATSAPP, handle=message.sender, name=message.sender
+            )
         fetched.append(
             FetchedItem(
                 external_id=external_id,
                 kind=Item.Kind.MESSAGE,
                 text=message.text,
-                author=_author(account=account, platform=Platform.WHATSAPP, handle=message.sender, name=message.sender),
+                author=author,
                 posted_at=message.sent_at.replace(tzinfo=zone),
                 raw={
                     "source": "WhatsApp chat export",
@@ -586,41 +634,23 @@ def _message_items(*, account: CampaignAccount, messages: list[ChatMessage], zon
     return fetched
 
 
-def _known_ids(ids: list[str]) -> set[str]:
-    known: set[str] = set()
-    for start in range(0, len(ids), IMPORT_BATCH):
-        batch = ids[start : start + IMPORT_BATCH]
-        known.update(
-            Item.objects.filter(platform=Platform.WHATSAPP, external_id__in=batch).values_list("external_id", flat=True)
-        )
-    return known
+@dataclass(frozen=True)
+class _Chat:
+    format: str
+    date_order: str
+    messages: int
+    notices: int
+    warnings: list[str]
+    items: list[FetchedItem]
 
 
-def whatsapp_import(
-    *,
-    user,
-    account: CampaignAccount,
-    data: bytes,
-    file_name: str,
-    time_zone: str = "",
-    date_order: str | None = None,
-    note: str = "",
-) -> ImportResult:
-    """Import an exported WhatsApp chat: each message becomes an item, checked by the rules engine.
-
-    Messages already imported (from this file or an earlier export of the same chat) are skipped.
-    The chat file is kept as an UPLOAD artefact with the first new message; the custody event of
-    the upload lists what the import did. Raises UploadRefused (nothing stored) for anything that
-    isn't a readable WhatsApp export.
-    """
-    _require_decider(user=user, account=account)
-    zone = time_zone_named(time_zone or settings.TIME_ZONE)
-    name = shown_name(file_name)
+def _chat_read(*, account: CampaignAccount, data: bytes, name: str, zone: ZoneInfo, date_order: str | None) -> _Chat:
+    """Read a chat export into one FetchedItem per message; UploadRefused for anything else."""
     if not data:
         raise UploadRefused("The file is empty.")
     if len(data) > MAX_CHAT_BYTES:
         raise UploadRefused(f"The file is larger than {MAX_CHAT_BYTES // MB} MB, so it was refused.")
-    _refuse_non_chat(data, file_name)
+    _refuse_non_chat(data, name)
     try:
         parsed = parse_chat_file(
             data,
@@ -638,88 +668,371 @@ def whatsapp_import(
         )
     if len(messages) > MAX_IMPORT_MESSAGES:
         raise UploadRefused(f"The chat holds more than {MAX_IMPORT_MESSAGES:,} messages; that is more than one import.")
-
-    sha256 = hashlib.sha256(data).hexdigest()
-    is_zip = data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
-    media_type = "application/zip" if is_zip else "text/plain"
-    chat = {"file_name": name, "sha256": sha256, "bytes": len(data), "format": parsed.format}
-    fetched = _message_items(account=account, messages=messages, zone=zone, chat=chat)
-    result = ImportResult(
-        file_name=name,
-        sha256=sha256,
-        chat_format=parsed.format,
+    chat = {"file_name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "format": parsed.format}
+    return _Chat(
+        format=parsed.format,
         date_order=parsed.date_order,
         messages=len(messages),
         notices=len(parsed.messages) - len(messages),
         warnings=list(parsed.warnings),
+        items=_message_items(account=account, messages=messages, zone=zone, chat=chat),
     )
 
-    with transaction.atomic():
-        known = _known_ids([item.external_id for item in fetched])
-        channel = _as_channel(account, Platform.WHATSAPP)
-        total = IngestResult()
-        for start in range(0, len(fetched), IMPORT_BATCH):
-            total.add(item_ingest_page(account=channel, page=FetchPage(items=fetched[start : start + IMPORT_BATCH])))
-        result.created, result.flagged, result.duplicates = total.created, total.flagged, total.duplicates
-        if not total.created:
-            return result
-        new_ids = [item.external_id for item in fetched if item.external_id not in known]
-        anchor = _anchor(new_ids)
-        reason = _reason(f"WhatsApp chat export uploaded by {user.username} and imported", note)
-        result.artefact, _ = _store_upload(
-            item=anchor,
-            data=data,
-            media_type=media_type,
-            user=user,
-            reason=reason,
-            detail={
-                "upload": "whatsapp_chat",
-                "file_name": name,
-                "format": parsed.format,
-                "date_order": parsed.date_order,
-                "time_zone": zone.key,
-                "messages": result.messages,
-                "notices": result.notices,
-                "created": result.created,
-                "flagged": result.flagged,
-                "duplicates": result.duplicates,
-                "warnings": result.warnings[:20],
-            },
+
+def _known_ids(ids: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(ids), IMPORT_BATCH):
+        batch = ids[start : start + IMPORT_BATCH]
+        known.update(
+            Item.objects.filter(platform=Platform.WHATSAPP, external_id__in=batch).values_list("external_id", flat=True)
         )
-        result.anchor = anchor
+    return known
+
+
+def whatsapp_upload(
+    *,
+    user,
+    account: CampaignAccount,
+    data: bytes,
+    file_name: str,
+    time_zone: str = "",
+    date_order: str | None = None,
+    note: str = "",
+    queue: bool = True,
+) -> ImportResult:
+    """Check an exported WhatsApp chat, keep the file and queue the import of its new messages.
+
+    The whole file is read and checked here: anything that isn't a readable WhatsApp export is
+    refused with UploadRefused and nothing is stored. When every message was imported before,
+    nothing is stored either (the result has no job). Otherwise the first new message is
+    ingested, the file is written once as its upload (logged in the custody and audit logs), and
+    the import of the others is queued once this commits; its progress is under `result.job`.
+    With `queue=False` nothing is queued: the caller runs `whatsapp_messages_ingest(**result.task)`.
+    """
+    _require_decider(user=user, account=account)
+    zone = time_zone_named(time_zone or settings.TIME_ZONE)
+    name = shown_name(file_name)
+    chat = _chat_read(account=account, data=data, name=name, zone=zone, date_order=date_order)
+    sha256 = hashlib.sha256(data).hexdigest()
+    result = ImportResult(
+        file_name=name,
+        sha256=sha256,
+        chat_format=chat.format,
+        date_order=chat.date_order,
+        messages=chat.messages,
+        notices=chat.notices,
+        warnings=chat.warnings,
+    )
+    job = str(uuid.uuid4())
+    try:
+        with transaction.atomic():
+            known = _known_ids([item.external_id for item in chat.items])
+            new = [item for item in chat.items if item.external_id not in known]
+            result.new, result.duplicates = len(new), len(chat.items) - len(new)
+            if not new:
+                return result
+            first = item_ingest_page(account=account, page=FetchPage(items=[new[0]]), platform=Platform.WHATSAPP)
+            if first.created != 1:
+                raise UploadRefused(
+                    "Another import of this chat is storing the same messages right now. Wait a minute, then "
+                    "upload the file again: nothing was stored, and what the other import stores is skipped."
+                )
+            anchor = Item.objects.select_related("account").get(
+                platform=Platform.WHATSAPP, external_id=new[0].external_id
+            )
+            is_zip = data.startswith((b"PK\x03\x04", b"PK\x05\x06"))
+            reason = _reason(f"WhatsApp chat export uploaded by {user.username} for import", note)
+            result.artefact, _ = _store_upload(
+                item=anchor,
+                data=data,
+                media_type="application/zip" if is_zip else "text/plain",
+                user=user,
+                reason=reason,
+                detail={
+                    "upload": "whatsapp_chat",
+                    "file_name": name,
+                    "format": chat.format,
+                    "date_order": chat.date_order,
+                    "time_zone": zone.key,
+                    "messages": chat.messages,
+                    "notices": chat.notices,
+                    "new": result.new,
+                    "already_imported": result.duplicates,
+                    "job": job,
+                    "warnings": chat.warnings[:20],
+                },
+            )
+            result.anchor, result.job = anchor, job
+            result.created, result.flagged, result.duplicates = 1, first.flagged, 0
+            audit_record(
+                verb=AuditEvent.Verb.EVIDENCE_UPLOAD,
+                actor=user,
+                account=account,
+                obj=anchor,
+                summary=f"WhatsApp chat {name} uploaded by {user.username}: {chat.messages:,} messages, "
+                f"{result.new:,} of them new, queued for import",
+                detail={
+                    "artefact": str(result.artefact.code),
+                    "sha256": sha256,
+                    "bytes": len(data),
+                    "job": job,
+                    "messages": chat.messages,
+                    "new": result.new,
+                },
+            )
+            result.task = {
+                "job": job,
+                "artefact_id": result.artefact.pk,
+                "user_id": user.pk,
+                "time_zone": zone.key,
+                "date_order": chat.date_order,
+                "anchor": anchor.external_id,
+            }
+            import_progress_save(
+                {
+                    "job": job,
+                    "state": IMPORT_QUEUED,
+                    "account_id": account.pk,
+                    "account_handle": account.handle,
+                    "username": user.username,
+                    "file_name": name,
+                    "sha256": sha256,
+                    "artefact": str(result.artefact.code),
+                    "anchor": str(anchor.code),
+                    "messages": chat.messages,
+                    "new": result.new,
+                    "read": 1,
+                    "created": 1,
+                    "flagged": first.flagged,
+                    "duplicates": 0,
+                    "start": {"read": 1, "created": 1, "flagged": first.flagged, "duplicates": 0},
+                    "error": "",
+                    "warnings": chat.warnings[:5],
+                    "queued_at": timezone.now().isoformat(),
+                    "started_at": "",
+                    "finished_at": "",
+                }
+            )
+            _import_remember(user=user, job=job)
+            if queue:
+                from evidence.tasks import whatsapp_import_run  # the tasks module imports this one
+
+                transaction.on_commit(functools.partial(whatsapp_import_run.delay, **result.task))
+    except BaseException:
+        cache.delete(_progress_key(job))  # nothing was stored, so there is nothing to follow
+        raise
+    return result
+
+
+def whatsapp_messages_ingest(
+    *, job: str, artefact_id: int, user_id: int, time_zone: str, date_order: str, anchor: str
+) -> dict:
+    """The import of a chat's messages, from the file its upload stored: the task's body.
+
+    Reads the stored file back and checks its SHA-256, reads the chat again and ingests every
+    message but the first new one (stored with the upload) a batch at a time, each batch in its
+    own transaction, so the progress in the cache is live and what was imported stays imported
+    if the import stops. A failure is recorded with its reason (in the progress and the audit
+    log), never raised; uploading the same file again imports the rest and skips the others.
+    Safe to run twice: a finished import is left alone.
+    """
+    progress = import_progress(job) or {"job": job, "warnings": []}  # the cache may have lost it
+    if progress.get("state") == IMPORT_DONE:
+        return progress
+    # A task run again after a lost worker counts from the upload's figures again; what the first
+    # run stored is then counted as already imported.
+    start = progress.get("start") or {"read": 1, "created": 1, "flagged": 0, "duplicates": 0}
+    progress.update(start, state=IMPORT_RUNNING, error="", started_at=timezone.now().isoformat())
+    import_progress_save(progress)
+    user = account = artefact = None
+    try:
+        artefact = Artefact.objects.select_related("item", "item__account").get(pk=artefact_id)
+        account = artefact.item.account
+        user = get_user_model().objects.filter(pk=user_id).first()
+        chat_file = artefact.item.raw.get("chat_file", {})
+        for key, value in {
+            "account_id": account.pk,
+            "account_handle": account.handle,
+            "username": getattr(user, "username", ""),
+            "file_name": chat_file.get("file_name", "chat"),
+            "sha256": artefact.sha256,
+            "artefact": str(artefact.code),
+            "anchor": str(artefact.item.code),
+        }.items():
+            progress.setdefault(key, value)
+        data = _stored_chat(artefact)
+        try:
+            chat = _chat_read(
+                account=account,
+                data=data,
+                name=progress["file_name"],
+                zone=time_zone_named(time_zone),
+                date_order=date_order,
+            )
+        except UploadRefused as exc:
+            raise ImportFailed(f"The stored chat file could not be read again: {exc}") from exc
+        progress.setdefault("messages", chat.messages)
+        progress.setdefault("new", chat.messages)
+        rest = [item for item in chat.items if item.external_id != anchor]
+        for start in range(0, len(rest), IMPORT_BATCH):
+            batch = rest[start : start + IMPORT_BATCH]
+            page = item_ingest_page(account=account, page=FetchPage(items=batch), platform=Platform.WHATSAPP)
+            progress["read"] += len(batch)
+            progress["created"] += page.created
+            progress["flagged"] += page.flagged
+            progress["duplicates"] += page.duplicates
+            import_progress_save(progress)
+    except Exception as exc:  # an import that stops must say why on its page, never hang at "importing"
+        if isinstance(exc, ImportFailed):
+            reason = str(exc)
+            logger.warning("WhatsApp import %s failed: %s", job, reason)
+        else:
+            logger.exception("WhatsApp import %s failed", job)
+            reason = (
+                f"The import stopped after {progress['read']:,} of {progress.get('messages', 0):,} messages "
+                f"({type(exc).__name__})."
+            )
+        reason += (
+            " The messages imported so far are kept. Upload the same file again to import the rest: "
+            "messages already imported are skipped."
+        )
+        progress.update(state=IMPORT_FAILED, error=reason, finished_at=timezone.now().isoformat())
+        import_progress_save(progress)
+        _import_audit(progress=progress, user=user, account=account, artefact=artefact)
+        return progress
+    progress.update(state=IMPORT_DONE, finished_at=timezone.now().isoformat())
+    import_progress_save(progress)
+    _import_audit(progress=progress, user=user, account=account, artefact=artefact)
+    return progress
+
+
+def _stored_chat(artefact: Artefact) -> bytes:
+    """The chat file as its upload stored it, refused if it no longer matches its SHA-256."""
+    try:
+        data = artefact_path(artefact).read_bytes()
+    except OSError as exc:
+        raise ImportFailed(
+            f"The stored chat file can't be read ({type(exc).__name__}); ask your administrator to check the "
+            "evidence store."
+        ) from exc
+    if hashlib.sha256(data).hexdigest() != artefact.sha256:
+        raise ImportFailed(
+            "The stored chat file no longer matches the SHA-256 recorded when it was uploaded, so it was not "
+            "imported. Run verify_evidence to see what changed."
+        )
+    return data
+
+
+def _import_audit(*, progress: dict, user, account, artefact) -> None:
+    if account is None or artefact is None:
+        return  # nothing was found to import into; the reason is in the progress
+    done = progress["state"] == IMPORT_DONE
+    name = progress.get("file_name", "chat")
+    counts = (
+        f"{progress['created']:,} new messages, {progress['flagged']:,} flagged, "
+        f"{progress['duplicates']:,} already imported"
+    )
+    try:
         audit_record(
             verb=AuditEvent.Verb.EVIDENCE_UPLOAD,
             actor=user,
             account=account,
-            obj=anchor,
-            summary=f"WhatsApp chat {name} imported by {user.username}: {result.created} new messages, "
-            f"{result.flagged} flagged, {result.duplicates} already imported",
+            obj=artefact.item,
+            summary=f"WhatsApp chat {name} imported: {counts}"
+            if done
+            else f"WhatsApp chat {name}: import failed after {counts}",
             detail={
-                "artefact": str(result.artefact.code),
-                "sha256": sha256,
-                "bytes": len(data),
-                "created": result.created,
-                "flagged": result.flagged,
-                "duplicates": result.duplicates,
+                "job": progress["job"],
+                "artefact": str(artefact.code),
+                "state": progress["state"],
+                "messages": progress.get("messages", 0),
+                "read": progress["read"],
+                "created": progress["created"],
+                "flagged": progress["flagged"],
+                "duplicates": progress["duplicates"],
+                "error": progress.get("error", ""),
             },
         )
+    except DatabaseError:  # the database may be why it failed; the progress still says so
+        logger.exception("Could not audit WhatsApp import %s", progress["job"])
+
+
+def whatsapp_import(
+    *,
+    user,
+    account: CampaignAccount,
+    data: bytes,
+    file_name: str,
+    time_zone: str = "",
+    date_order: str | None = None,
+    note: str = "",
+) -> ImportResult:
+    """Upload a chat and import it in this process, in one call (for scripts and tests).
+
+    The dashboard queues the import instead (`whatsapp_upload`). Raises UploadRefused (nothing
+    stored) for anything that isn't a readable WhatsApp export; a failed import is reported in
+    `result.error`.
+    """
+    result = whatsapp_upload(
+        user=user,
+        account=account,
+        data=data,
+        file_name=file_name,
+        time_zone=time_zone,
+        date_order=date_order,
+        note=note,
+        queue=False,
+    )
+    if result.job:
+        progress = whatsapp_messages_ingest(**result.task)
+        result.created, result.flagged, result.duplicates = (
+            progress["created"],
+            progress["flagged"],
+            progress["duplicates"],
+        )
+        result.error = progress["error"]
     return result
 
 
-def _anchor(new_ids: list[str]) -> Item:
-    """The first new message (in the chat's order) with no upload yet: the chat file is kept with it."""
-    for start in range(0, len(new_ids), IMPORT_BATCH):
-        batch = new_ids[start : start + IMPORT_BATCH]
-        free = {
-            item.external_id: item
-            for item in Item.objects.filter(platform=Platform.WHATSAPP, external_id__in=batch)
-            .exclude(artefacts__kind=Artefact.Kind.UPLOAD)
-            .select_related("account")
-        }
-        for external_id in batch:
-            if external_id in free:
-                return free[external_id]
-    raise UploadRefused("Another import of this chat finished first; nothing new was stored.")
+# --- Import progress, in the cache --------------------------------------------------------------
+
+
+def _progress_key(job: str) -> str:
+    return f"evidence:whatsapp-import:{job}"
+
+
+def _recent_key(user_id: int) -> str:
+    return f"evidence:whatsapp-imports-by:{user_id}"
+
+
+def import_progress_save(progress: dict) -> None:
+    cache.set(_progress_key(progress["job"]), progress, IMPORT_PROGRESS_TTL)
+
+
+def import_progress(job: str) -> dict | None:
+    return cache.get(_progress_key(str(job)))
+
+
+def _import_remember(*, user, job: str) -> None:
+    recent = [job, *(cache.get(_recent_key(user.pk)) or [])][:RECENT_IMPORTS]
+    cache.set(_recent_key(user.pk), recent, IMPORT_PROGRESS_TTL)
+
+
+def import_progress_for_user(user, job) -> dict:
+    """An import's progress, or 404 to anyone who isn't a member of its account (any role)."""
+    progress = import_progress(str(job))
+    if progress is None or not Membership.objects.filter(user=user, account_id=progress.get("account_id")).exists():
+        raise Http404("No such import")
+    return progress
+
+
+def imports_for_user(user) -> list[dict]:
+    """The person's recent imports still in the cache, on accounts they are still a member of."""
+    jobs = cache.get(_recent_key(user.pk)) or []
+    found = cache.get_many([_progress_key(job) for job in jobs])
+    progresses = [found[_progress_key(job)] for job in jobs if _progress_key(job) in found]
+    member_of = set(Membership.objects.filter(user=user).values_list("account_id", flat=True))
+    return [progress for progress in progresses if progress.get("account_id") in member_of]
 
 
 def item_code_from(value: str) -> uuid.UUID | None:

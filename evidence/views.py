@@ -1,5 +1,6 @@
-"""Evidence from the dashboard: packs (ask for one, see its SHA-256, download it), the stored files
-of an item (each view and reveal logged in the custody log), and the custody log itself."""
+"""Evidence from the dashboard: packs (ask for one by filters or by picking replies, see its SHA-256,
+download it), the stored files of an item (each view and reveal logged in the custody log), notes
+and redacted copies made from them, and the custody log itself."""
 
 from __future__ import annotations
 
@@ -10,46 +11,137 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from evidence.models import Artefact, CustodyEvent, Pack
-from evidence.pack import PACK_FILE_NAMES, PackError, folder_name, pack_create
+from evidence.pack import MAX_SELECTED_ITEMS, PACK_FILE_NAMES, PackError, extension_for, folder_name, pack_create
+from evidence.redactions import (
+    MAX_NOTE_CHARS,
+    REDACTABLE_TYPES,
+    EvidenceNoteRefused,
+    artefact_annotate,
+    artefact_redact,
+    parse_rectangles,
+    picture_size,
+)
 from evidence.selectors import INLINE_IMAGE_TYPES, artefact_for_user, custody_events_for_user
 from evidence.services import _sha256_file as file_sha256
 from evidence.services import artefact_path, custody_append
 from evidence.tables import CustodyTable
-from moderation.models import Membership
+from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import paginate_lazily
 
 # Session key: the pictures this person chose to show on item pages (until they hide them again).
 REVEALED_SESSION_KEY = "evidence_revealed"
 _REVEALED_KEEP = 200
+# Session key: the replies this person picked for a pack, as item codes, in the order picked.
+SELECTION_SESSION_KEY = "evidence_pack_selection"
 
 
 class PackForm(forms.Form):
     account = forms.UUIDField(error_messages={"invalid": "Choose one of your accounts."})
     author = forms.CharField(required=False, max_length=100, label="Only this author (handle)")
     since = forms.DateField(required=False, label="Posted on or after", widget=forms.DateInput(attrs={"type": "date"}))
+    redacted = forms.BooleanField(required=False, label="Use redacted copies")
+
+
+class AnnotationForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        max_length=MAX_NOTE_CHARS,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Write the note.",
+            "max_length": f"The note is longer than {MAX_NOTE_CHARS:,} characters; shorten it.",
+        },
+        help_text="Stored as a new file beside this one, with your name; this file itself is never changed.",
+    )
+    reason = forms.CharField(
+        label="Why you are adding it (optional, kept in the custody log)", required=False, max_length=500
+    )
+
+
+class RedactionForm(forms.Form):
+    rectangles = forms.CharField(
+        label="Areas to black out, one per line: x, y, width, height (in pixels)",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "10, 20, 200, 50"}),
+        error_messages={"required": "Give at least one area to black out: x, y, width, height."},
+        help_text="x and y are measured from the picture's top-left corner.",
+    )
+    reason = forms.CharField(
+        label="Why you are redacting it (kept in the custody log)",
+        max_length=500,
+        error_messages={"required": "Say why you are redacting it; the reason goes into the custody log."},
+    )
+
+    def clean_rectangles(self):
+        try:
+            return parse_rectangles(self.cleaned_data["rectangles"])
+        except EvidenceNoteRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+def _selection(request: HttpRequest) -> list[str]:
+    value = request.session.get(SELECTION_SESSION_KEY, [])
+    return [code for code in value if isinstance(code, str)] if isinstance(value, list) else []
+
+
+def _selected_items(request: HttpRequest) -> list[Item]:
+    """The picked replies still on the person's accounts, in the order picked."""
+    codes = _selection(request)
+    if not codes:
+        return []
+    found = {
+        str(item.code): item
+        for item in Item.objects.filter(code__in=codes, account__memberships__user=request.user).select_related(
+            "account", "author"
+        )
+    }
+    return [found[code] for code in codes if code in found]
 
 
 @login_required
 @require_GET
 def packs(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("account").order_by("account__handle")
+    selection = _selected_items(request)
     return render(
         request,
         "evidence/packs.html",
         {
             "memberships": memberships,
             "form": PackForm(),
-            "packs": Pack.objects.filter(exporter=request.user).select_related("account").order_by("-created_at")[:50],
+            "selection": selection,
+            "selection_account": selection[0].account if selection else None,
+            "packs": Pack.objects.filter(exporter=request.user)
+            .select_related("account")
+            .annotate(picked=Count("selected_items"))
+            .order_by("-created_at")[:50],
         },
     )
+
+
+def _pack_message(request: HttpRequest, pack: Pack) -> None:
+    if pack.status == Pack.Status.DONE:
+        messages.success(request, f"Evidence pack ready: {pack.items} items. SHA-256 {pack.sha256}")
+    elif pack.status == Pack.Status.FAILED:
+        messages.error(request, f"The evidence pack of {pack.items} items failed: {pack.error}")
+    else:
+        messages.info(
+            request,
+            f"The evidence pack of {pack.items:,} items is being built in the background. "
+            "Its status is shown below; reload the page to see when it is ready.",
+        )
 
 
 @login_required
@@ -74,18 +166,128 @@ def pack_new(request: HttpRequest) -> HttpResponse:
             account=membership.account,
             author_handle=form.cleaned_data["author"] or None,
             since=form.cleaned_data["since"],
+            redacted=form.cleaned_data["redacted"],
         )
     except PackError as exc:
         messages.error(request, str(exc))
         return redirect("evidence:packs")
-    messages.success(request, f"Evidence pack ready: {pack.items} items. SHA-256 {pack.sha256}")
+    _pack_message(request, pack)
+    return redirect("evidence:packs")
+
+
+def _posted_items(request: HttpRequest) -> list[Item]:
+    """The replies named in the form, each on one of the person's accounts: 404 otherwise.
+
+    Like any object of someone else's, a reply the person can't see is as unknown as one that
+    doesn't exist, and one unknown reply refuses the whole request.
+    """
+    codes: list[str] = []
+    for value in request.POST.getlist("items"):
+        code = str(uuid_or_404(value))
+        if code not in codes:
+            codes.append(code)
+    if len(codes) > MAX_SELECTED_ITEMS:
+        raise Http404("No such item")
+    found = {
+        str(item.code): item
+        for item in Item.objects.filter(code__in=codes, account__memberships__user=request.user).select_related(
+            "account", "author"
+        )
+    }
+    if len(found) != len(codes):
+        raise Http404("No such item")
+    return [found[code] for code in codes]
+
+
+def _to_packs(request: HttpRequest) -> HttpResponse:
+    url = reverse("evidence:packs") + "#selection"
+    # The queue posts with htmx into its results; the pick is shown on the packs page instead.
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@login_required
+@require_POST
+def pack_select(request: HttpRequest) -> HttpResponse:
+    """Add replies to the person's pick for a pack (or, with ``remove``, take them out of it).
+
+    A pack is one account's: replies of another account than those already picked are refused
+    with a message, and nothing is added.
+    """
+    items = _posted_items(request)
+    if not items:
+        messages.error(request, "Tick the replies to add first.")
+        return _to_packs(request)
+    codes = [str(item.code) for item in items]
+    current = _selected_items(request)
+    if request.POST.get("remove"):
+        kept = [str(item.code) for item in current if str(item.code) not in codes]
+        request.session[SELECTION_SESSION_KEY] = kept
+        removed = len(current) - len(kept)
+        messages.info(request, f"Removed {removed} repl{'y' if removed == 1 else 'ies'} from the pick.")
+        return _to_packs(request)
+    accounts = {item.account for item in [*current, *items]}
+    if len(accounts) > 1:
+        handles = ", ".join(sorted(f"@{account.handle}" for account in accounts))
+        messages.error(
+            request,
+            f"An evidence pack holds one account's replies, and these are on {handles}. Nothing was added: "
+            "build or clear the current pick first, or pick replies of one account.",
+        )
+        return _to_packs(request)
+    picked = [str(item.code) for item in current]
+    added = [code for code in codes if code not in picked]
+    if len(picked) + len(added) > MAX_SELECTED_ITEMS:
+        messages.error(
+            request,
+            f"A pick holds at most {MAX_SELECTED_ITEMS:,} replies; nothing was added. Use the filters for more.",
+        )
+        return _to_packs(request)
+    request.session[SELECTION_SESSION_KEY] = picked + added
+    total = len(picked) + len(added)
+    messages.success(
+        request,
+        f"Added {len(added)} repl{'y' if len(added) == 1 else 'ies'} to the evidence pack pick "
+        f"({total} in all). Build the pack below when it holds everything.",
+    )
+    return _to_packs(request)
+
+
+@login_required
+@require_POST
+def pack_selection_build(request: HttpRequest) -> HttpResponse:
+    """Build a pack of exactly the replies named in the form; they must be one account's."""
+    items = _posted_items(request)
+    if not items:
+        messages.error(request, "Pick the replies to pack first: tick them in the queue, or add one from its page.")
+        return redirect("evidence:packs")
+    accounts = {item.account for item in items}
+    if len(accounts) > 1:
+        handles = ", ".join(sorted(f"@{account.handle}" for account in accounts))
+        messages.error(
+            request,
+            f"An evidence pack holds one account's replies, and these are on {handles}. Nothing was built.",
+        )
+        return redirect("evidence:packs")
+    try:
+        pack = pack_create(
+            user=request.user,
+            account=items[0].account,
+            item_codes=[item.code for item in items],
+            redacted=bool(request.POST.get("redacted")),
+        )
+    except PackError as exc:
+        messages.error(request, str(exc))
+        return redirect("evidence:packs")
+    built = {str(item.code) for item in items}
+    request.session[SELECTION_SESSION_KEY] = [code for code in _selection(request) if code not in built]
+    _pack_message(request, pack)
     return redirect("evidence:packs")
 
 
 @login_required
 @require_GET
 def pack_download(request: HttpRequest, code: str) -> FileResponse:
-    pack = Pack.objects.filter(code=code, exporter=request.user).first()
+    pack = Pack.objects.filter(code=code, exporter=request.user, status=Pack.Status.DONE).first()
     if pack is None:
         raise Http404("No such pack")
     path = Path(settings.MEDIA_ROOT) / pack.file_name
@@ -109,10 +311,7 @@ def _download_name(artefact: Artefact) -> str:
     base = folder_name(0, artefact.item).removeprefix("items/0000_")
     name = PACK_FILE_NAMES.get(artefact.kind) if artefact.derived_from_id is None else None
     if name is None:
-        extension = {"application/json": "json", "image/png": "png", "image/jpeg": "jpg"}.get(
-            artefact.media_type, "bin"
-        )
-        name = f"{artefact.kind}-{artefact.code}.{extension}"
+        name = f"{artefact.kind}-{artefact.code}.{extension_for(artefact.media_type)}"
     return f"{base}_{name}"
 
 
@@ -184,6 +383,84 @@ def artefact_reveal(request: HttpRequest, code: str) -> HttpResponse:
     )
     request.session[REVEALED_SESSION_KEY] = [*revealed, str(artefact.code)][-_REVEALED_KEEP:]
     return redirect(back)
+
+
+def _item_evidence_url(artefact: Artefact) -> str:
+    return reverse("moderation:item", kwargs={"code": artefact.item.code}) + "#evidence"
+
+
+def _writable_artefact(request: HttpRequest, code: str) -> Artefact:
+    """The artefact for its account's owner or co-moderators: 404 to outsiders, 403 to comms."""
+    artefact, membership = artefact_for_user(request.user, code)
+    if not membership.can_decide:
+        raise PermissionDenied("Your role on this account can read the evidence but not annotate or redact it.")
+    return artefact
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def artefact_note(request: HttpRequest, code: str) -> HttpResponse:
+    """Add a note about a stored file: a new write-once file, logged as an ANNOTATE event."""
+    artefact = _writable_artefact(request, code)
+    form = AnnotationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            annotation = artefact_annotate(
+                artefact=artefact,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                reason=form.cleaned_data["reason"],
+            )
+        except EvidenceNoteRefused as exc:
+            form.add_error("note", str(exc))
+        else:
+            messages.success(request, f"Note stored beside the file. SHA-256 {annotation.sha256}")
+            return redirect(_item_evidence_url(artefact))
+    return render(
+        request,
+        "evidence/annotate.html",
+        {"artefact": artefact, "form": form, "back": _item_evidence_url(artefact)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def artefact_redaction(request: HttpRequest, code: str) -> HttpResponse:
+    """Make a copy of a picture with areas filled black, logged as a REDACT event; the original stays."""
+    artefact = _writable_artefact(request, code)
+    redactable = (
+        artefact.status == Artefact.Status.CAPTURED
+        and artefact.derived_from_id is None
+        and artefact.media_type in REDACTABLE_TYPES
+    )
+    form = RedactionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            redaction = artefact_redact(
+                artefact=artefact,
+                user=request.user,
+                rectangles=form.cleaned_data["rectangles"],
+                reason=form.cleaned_data["reason"],
+            )
+        except EvidenceNoteRefused as exc:
+            form.add_error("rectangles", str(exc))
+        else:
+            messages.success(request, f"Redacted copy stored; the original is unchanged. SHA-256 {redaction.sha256}")
+            return redirect(_item_evidence_url(artefact))
+    size = picture_size(artefact) if redactable else None
+    return render(
+        request,
+        "evidence/redact.html",
+        {
+            "artefact": artefact,
+            "form": form,
+            "redactable": redactable,
+            "width": size[0] if size else None,
+            "height": size[1] if size else None,
+            "revealed": str(artefact.code) in request.session.get(REVEALED_SESSION_KEY, []),
+            "back": _item_evidence_url(artefact),
+        },
+    )
 
 
 def uuid_or_404(value: str) -> uuid.UUID:

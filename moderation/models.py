@@ -246,6 +246,9 @@ class RuleHit(models.Model):
     score = models.FloatField()
     severity = models.PositiveSmallIntegerField(choices=Severity.choices)
     reason = models.TextField()
+    # The account's minimum score for this rule that the hit fell short of at ingest: the hit is
+    # kept for the record but did not flag the item. Null when it counted.
+    below_threshold = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-severity", "rule"]
@@ -279,6 +282,8 @@ class DecisionKind(models.TextChoices):
     ESCALATE = "escalate", "Escalate"
     UNHIDE = "unhide", "Undo hide"
     UNMUTE = "unmute", "Undo mute"
+    # A reply the rules let through that a moderator flags by hand, naming the rule it breaks.
+    MISSED = "missed", "Missed by the rules (flagged by hand)"
 
 
 class Decision(models.Model):
@@ -291,6 +296,70 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at"]
+
+
+class Feedback(models.Model):
+    """A moderator correcting the engine: a flag dismissed as not a violation, or a reply it missed.
+
+    Keeps the engine's hits as they were when the decision was made, so the record still says
+    what was overruled after the engine changes; `export_feedback` turns these into test cases.
+    """
+
+    class Kind(models.TextChoices):
+        NOT_A_VIOLATION = "not_a_violation", "Not a violation"
+        MISSED = "missed", "Missed by the rules"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    account = models.ForeignKey(CampaignAccount, on_delete=models.PROTECT, related_name="feedback")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="feedback")
+    decision = models.OneToOneField("Decision", on_delete=models.PROTECT, related_name="feedback")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The rules the moderator says the reply breaks: none for "not a violation".
+    rules = models.JSONField(default=list, blank=True)
+    engine_version = models.CharField(max_length=40, blank=True)
+    # The engine's hits at decision time: {"rule", "category", "score", "severity", "reason",
+    # "below_threshold"}; for a dismissal, the ones that flagged the item.
+    hits = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["account", "kind", "created_at"], name="feedback_account_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.item}"
+
+
+class ScoreThreshold(models.Model):
+    """An account's minimum score for a rule (or one category of it) before a hit flags a reply.
+
+    A blank category covers every category of the rule; a category's own threshold wins over
+    its rule's. Threats are never thresholded: the constraints refuse them in the database too.
+    """
+
+    account = models.ForeignKey(CampaignAccount, on_delete=models.CASCADE, related_name="score_thresholds")
+    rule = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=40, blank=True)
+    min_score = models.FloatField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rule", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "rule", "category"], name="one_threshold_per_rule_category"),
+            models.CheckConstraint(condition=Q(rule__gte=1) & Q(rule__lte=5), name="threshold_rule_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(min_score__gt=0) & Q(min_score__lte=1), name="threshold_score_above_0_to_1"
+            ),
+            # Rule 2 as a whole includes threats, so only its other categories may be thresholded.
+            models.CheckConstraint(condition=~Q(rule=2, category__in=["", "threat"]), name="threshold_never_threats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"rule {self.rule} {self.category or 'all'} below {self.min_score:.2f}"
 
 
 class Action(models.Model):
@@ -408,6 +477,7 @@ class AuditEvent(AppendOnlyModel):
         ACCOUNT_CONNECTED = "account_connected", "Account connected"
         EVIDENCE_UPLOAD = "evidence_upload", "Evidence uploaded"
         INCIDENT = "incident", "Incident log"
+        THRESHOLD = "threshold", "Score threshold changed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

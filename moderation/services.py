@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from evidence.services import evidence_capture_on_commit
+from moderation import feedback
 from moderation.models import (
     AccountPost,
     Action,
@@ -21,9 +22,12 @@ from moderation.models import (
     Decision,
     DecisionKind,
     FalseClaim,
+    Feedback,
     Item,
     Membership,
+    Role,
     RuleHit,
+    ScoreThreshold,
     Severity,
     UnreliableDomain,
 )
@@ -112,8 +116,8 @@ class IngestResult:
         self.errors.extend(other.errors)
 
 
-def _author_upsert(*, platform: str, fetched: FetchedAuthor) -> Author:
-    values = {
+def _author_values(fetched: FetchedAuthor) -> dict:
+    return {
         "handle": fetched.handle[:100],
         "display_name": fetched.display_name[:200],
         "profile_created_at": fetched.created_at,
@@ -125,8 +129,47 @@ def _author_upsert(*, platform: str, fetched: FetchedAuthor) -> Author:
         "verified": fetched.verified,
         "profile_url": fetched.profile_url[:500],
     }
+
+
+def _author_upsert(*, platform: str, fetched: FetchedAuthor) -> Author:
+    values = _author_values(fetched)
     author, _ = Author.objects.update_or_create(platform=platform, external_id=fetched.external_id, defaults=values)
     return author
+
+
+def _authors_upsert(*, platform: str, fetched: list[FetchedAuthor]) -> dict[str, Author]:
+    """Write each distinct author of a page once, as last seen in it; by external id.
+
+    One read for the lot, one UPDATE for those whose profile is unchanged (their last-seen
+    time), one bulk update for those whose profile changed, and an upsert per new author. A
+    20,000-message chat from 150 people used to write its authors 20,000 times.
+    """
+    latest = {author.external_id: author for author in fetched}  # a later item's profile wins
+    if not latest:
+        return {}
+    authors = {
+        author.external_id: author for author in Author.objects.filter(platform=platform, external_id__in=list(latest))
+    }
+    now = timezone.now()
+    unchanged, changed = [], []
+    for external_id, seen in latest.items():
+        author = authors.get(external_id)
+        if author is None:
+            authors[external_id] = _author_upsert(platform=platform, fetched=seen)
+            continue
+        values = _author_values(seen)
+        author.last_seen_at = now
+        if all(getattr(author, name) == value for name, value in values.items()):
+            unchanged.append(author.pk)
+            continue
+        for name, value in values.items():
+            setattr(author, name, value)
+        changed.append(author)
+    if unchanged:
+        Author.objects.filter(pk__in=unchanged).update(last_seen_at=now)
+    if changed:
+        Author.objects.bulk_update(changed, [*_author_values(latest[changed[0].external_id]), "last_seen_at"])
+    return authors
 
 
 def _snapshot(fetched: FetchedAuthor) -> dict:
@@ -134,13 +177,25 @@ def _snapshot(fetched: FetchedAuthor) -> dict:
     return {**fetched.profile(), "seen_at": datetime.now(UTC).isoformat()}
 
 
-def _apply_verdict(item: Item, verdict: Verdict, engine_version: str) -> None:
-    item.severity = Severity.from_name(verdict.severity)
-    item.status = Item.Status.OPEN if verdict.hits else Item.Status.CLEAR
+def _apply_verdict(
+    item: Item, verdict: Verdict, engine_version: str, thresholds: feedback.Thresholds | None = None
+) -> None:
+    """Flag the item when a hit reaches the account's threshold for its rule (every hit, without one).
+
+    Hits below it are still stored (see `_hit_rows`) but leave the item clear; the severity is
+    the worst of the hits that count.
+    """
+    counting = [
+        hit
+        for hit in verdict.hits
+        if feedback.below_threshold(thresholds or {}, hit.rule, hit.category, hit.score) is None
+    ]
+    item.severity = max((Severity.from_name(hit.severity) for hit in counting), default=Severity.NONE)
+    item.status = Item.Status.OPEN if counting else Item.Status.CLEAR
     item.engine_version = engine_version
 
 
-def _hit_rows(item: Item, verdict: Verdict) -> list[RuleHit]:
+def _hit_rows(item: Item, verdict: Verdict, thresholds: feedback.Thresholds | None = None) -> list[RuleHit]:
     return [
         RuleHit(
             item=item,
@@ -149,15 +204,23 @@ def _hit_rows(item: Item, verdict: Verdict) -> list[RuleHit]:
             score=hit.score,
             severity=Severity.from_name(hit.severity),
             reason=hit.reason,
+            below_threshold=feedback.below_threshold(thresholds or {}, hit.rule, hit.category, hit.score),
         )
         for hit in verdict.hits
     ]
 
 
-def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResult:
-    """Store one page of fetched items, classify the new ones; re-ingesting never duplicates."""
+def item_ingest_page(*, account: CampaignAccount, page: FetchPage, platform: str | None = None) -> IngestResult:
+    """Store one page of fetched items, classify the new ones; re-ingesting never duplicates.
+
+    `platform` is the channel the items came from when it isn't the account's own (a WhatsApp
+    chat or a typed-up post kept as one account's evidence); the items and their authors are
+    stored under it, so (platform, external_id) stays unique. Each author is written once per page.
+    """
+    platform = platform or account.platform
     result = IngestResult()
     engine = rules_engine()
+    thresholds = feedback.account_thresholds(account)
     with transaction.atomic():
         posts = {}
         for fetched_post in page.posts:
@@ -169,8 +232,9 @@ def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResu
             posts[post.external_id] = post
 
         ids = [fetched.external_id for fetched in page.items]
-        known = set(
-            Item.objects.filter(platform=account.platform, external_id__in=ids).values_list("external_id", flat=True)
+        known = set(Item.objects.filter(platform=platform, external_id__in=ids).values_list("external_id", flat=True))
+        authors = _authors_upsert(
+            platform=platform, fetched=[fetched.author for fetched in page.items if fetched.external_id not in known]
         )
         hits: list[RuleHit] = []
         flagged_ids: list[int] = []
@@ -180,7 +244,16 @@ def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResu
                 continue
             known.add(fetched.external_id)  # the same id twice in one page
             try:
-                item = _item_create(account=account, fetched=fetched, posts=posts, engine=engine, hits=hits)
+                item = _item_create(
+                    account=account,
+                    fetched=fetched,
+                    posts=posts,
+                    engine=engine,
+                    hits=hits,
+                    thresholds=thresholds,
+                    platform=platform,
+                    author=authors[fetched.author.external_id],
+                )
             except IntegrityError:
                 # Another poll stored it between our check and our insert.
                 result.duplicates += 1
@@ -196,16 +269,25 @@ def item_ingest_page(*, account: CampaignAccount, page: FetchPage) -> IngestResu
 
 
 def _item_create(
-    *, account: CampaignAccount, fetched: FetchedItem, posts: dict, engine: Engine, hits: list[RuleHit]
+    *,
+    account: CampaignAccount,
+    fetched: FetchedItem,
+    posts: dict,
+    engine: Engine,
+    hits: list[RuleHit],
+    thresholds: feedback.Thresholds | None = None,
+    platform: str | None = None,
+    author: Author | None = None,
 ) -> Item:
-    author = _author_upsert(platform=account.platform, fetched=fetched.author)
+    platform = platform or account.platform
+    author = author or _author_upsert(platform=platform, fetched=fetched.author)
     in_reply_to = posts.get(fetched.in_reply_to)
     if in_reply_to is None and fetched.in_reply_to:
         in_reply_to = AccountPost.objects.filter(account=account, external_id=fetched.in_reply_to).first()
     snapshot = _snapshot(fetched.author)
     item = Item(
         account=account,
-        platform=account.platform,
+        platform=platform,
         external_id=fetched.external_id,
         kind=fetched.kind,
         text=fetched.text,
@@ -222,10 +304,10 @@ def _item_create(
         snapshot,
         account={"handle": account.handle, "display_name": account.display_name},
     )
-    _apply_verdict(item, verdict, engine.VERSION)
+    _apply_verdict(item, verdict, engine.VERSION, thresholds)
     with transaction.atomic():  # a savepoint, so a duplicate doesn't spoil the page
         item.save()
-    hits.extend(_hit_rows(item, verdict))
+    hits.extend(_hit_rows(item, verdict, thresholds))
     return item
 
 
@@ -331,10 +413,19 @@ def undo_possible(*, item: Item, kind: str) -> bool:
 
 
 @transaction.atomic
-def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str | None = None) -> Decision:
-    """Record a human decision on an item and queue the action it causes."""
+def item_decide(
+    *, item: Item, user, kind: str, note: str = "", ip_address: str | None = None, rule: int | None = None
+) -> Decision:
+    """Record a human decision on an item and queue the action it causes.
+
+    `rule` is for "missed" only: the rule (1-5) a reply the engine let through breaks.
+    """
     if kind not in DecisionKind.values:
         raise DecisionNotPossible(f"Unknown action {kind!r}: choose one of {', '.join(DecisionKind.values)}.")
+    if kind == DecisionKind.MISSED:
+        return item_flag_missed(item=item, user=user, rule=rule, note=note, ip_address=ip_address)
+    if rule is not None:
+        raise DecisionNotPossible("A rule goes only with the missed action, which flags a reply the rules let through.")
     membership = membership_for(user=user, account=item.account)
     if membership is None or not membership.can_decide:
         raise PermissionDenied("Only the account's owner and co-moderators can decide.")
@@ -343,6 +434,7 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
         raise DecisionNotPossible(state.reason)
 
     item = Item.objects.select_for_update().get(pk=item.pk)
+    status_before = item.status
     if not undo_possible(item=item, kind=kind):
         undone = UNDOES[DecisionKind(kind)]
         raise DecisionNotPossible(f"There is no {DecisionKind(undone).label.lower()} on this reply to undo.")
@@ -360,6 +452,7 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
     )
 
     if kind == DecisionKind.DISMISS:
+        _feedback_record_dismissal(item=item, decision=decision, status_before=status_before)
         return decision
     if kind == DecisionKind.ESCALATE or (state is not None and not state.automatic):
         guidance = POLICE_GUIDANCE if kind == DecisionKind.ESCALATE else f"{state.reason} {state.manual_url}".strip()
@@ -379,6 +472,170 @@ def item_decide(*, item: Item, user, kind: str, note: str = "", ip_address: str 
 
     transaction.on_commit(lambda: action_execute.delay(action.pk))
     return decision
+
+
+# --- The team correcting the engine: feedback and thresholds ------------------------------
+
+
+def _feedback_record_dismissal(*, item: Item, decision: Decision, status_before: str) -> Feedback | None:
+    """A dismissal overrules the engine hits that flagged the item: keep them as feedback.
+
+    Nothing is recorded when no engine hit flagged it (a clear reply, or one only a person
+    flagged), nor when it was already dismissed.
+    """
+    if status_before == Item.Status.DISMISSED:
+        return None
+    overruled = feedback.engine_hits(item, flagging_only=True)
+    if not overruled:
+        return None
+    return Feedback.objects.create(
+        account=item.account,
+        item=item,
+        decision=decision,
+        kind=Feedback.Kind.NOT_A_VIOLATION,
+        rules=[],
+        engine_version=item.engine_version,
+        hits=overruled,
+    )
+
+
+@transaction.atomic
+def item_flag_missed(*, item: Item, user, rule: int | None, note: str = "", ip_address: str | None = None) -> Decision:
+    """A reply the rules let through, flagged by a moderator: into the queue with their rule.
+
+    Adds a hit from the person (category "moderator"), records the decision, the feedback for
+    the engine's test cases and an audit event, and captures evidence as for any flagged reply.
+    """
+    membership = membership_for(user=user, account=item.account)
+    if membership is None or not membership.can_decide:
+        raise PermissionDenied("Only the account's owner and co-moderators can decide.")
+    if isinstance(rule, bool) or not isinstance(rule, int) or rule not in feedback.HUMAN_SEVERITY:
+        raise DecisionNotPossible("Choose the rule (1 to 5) the reply breaks.")
+    item = Item.objects.select_for_update().select_related("author", "account").get(pk=item.pk)
+    if item.status != Item.Status.CLEAR:
+        raise DecisionNotPossible(
+            f"Only a reply the rules let through can be flagged as missed; this one is "
+            f"{item.get_status_display().lower()} already."
+        )
+    note = note.strip()[:5000]
+    engine_hits = feedback.engine_hits(item)
+    decision = Decision.objects.create(item=item, kind=DecisionKind.MISSED, note=note, decided_by=user)
+    severity = Severity.from_name(feedback.HUMAN_SEVERITY[rule])
+    reason = f"flagged by {user.username}: {note}" if note else f"flagged by {user.username}"
+    RuleHit.objects.create(
+        item=item, rule=rule, category=feedback.HUMAN_CATEGORY, score=1.0, severity=severity, reason=reason
+    )
+    item.status = Item.Status.OPEN
+    item.severity = max(item.severity, severity)
+    item.save(update_fields=["status", "severity"])
+    Feedback.objects.create(
+        account=item.account,
+        item=item,
+        decision=decision,
+        kind=Feedback.Kind.MISSED,
+        rules=[rule],
+        engine_version=item.engine_version,
+        hits=engine_hits,
+    )
+    audit_record(
+        verb=AuditEvent.Verb.DECISION,
+        actor=user,
+        account=item.account,
+        obj=item,
+        summary=f"Flagged by hand as missed (rule {rule}) on {item} by @{item.author.handle}",
+        detail={"decision": str(decision.code), "action": DecisionKind.MISSED.value, "rule": rule, "note": note},
+        ip_address=ip_address,
+    )
+    # Keep the evidence before anyone hides or blocks it, as for a reply the engine flagged.
+    evidence_capture_on_commit([item.pk])
+    return decision
+
+
+class ThresholdRefused(Exception):
+    """A threshold that can't be set; the message says why, in plain words."""
+
+
+def _require_owner(*, user, account: CampaignAccount) -> None:
+    if not Membership.objects.filter(user=user, account=account, role=Role.OWNER).exists():
+        raise PermissionDenied("Only the account's owners can change its thresholds.")
+
+
+def _threshold_key(rule: object, category: object) -> tuple[int, str]:
+    """A (rule, category) checked against what the engine reports; threats are refused."""
+    try:
+        rule = int(str(rule).strip())
+    except ValueError:
+        raise ThresholdRefused("Rule must be a number from 1 to 5.") from None
+    category = str(category or "").strip().lower()
+    problem = feedback.category_problem(rule, category) or feedback.threshold_refusal(rule, category)
+    if problem:
+        raise ThresholdRefused(problem)
+    return rule, category
+
+
+@transaction.atomic
+def account_threshold_set(
+    *,
+    account: CampaignAccount,
+    user,
+    rule: object,
+    category: object = "",
+    min_score: object,
+    source: str = "by hand",
+    ip_address: str | None = None,
+) -> ScoreThreshold:
+    """Set the account's minimum score for a rule, or one category of it; audited with the old value."""
+    _require_owner(user=user, account=account)
+    rule, category = _threshold_key(rule, category)
+    try:
+        value = round(float(str(min_score).strip()), 2)
+    except ValueError:
+        raise ThresholdRefused("The minimum score must be a number between 0.01 and 1, like 0.65.") from None
+    if not 0 < value <= 1:
+        raise ThresholdRefused(f"The minimum score must be between 0.01 and 1, not {min_score}.")
+    existing = ScoreThreshold.objects.select_for_update().filter(account=account, rule=rule, category=category).first()
+    before = existing.min_score if existing else None
+    threshold, _ = ScoreThreshold.objects.update_or_create(
+        account=account, rule=rule, category=category, defaults={"min_score": value, "set_by": user}
+    )
+    what = f"rule {rule} {category}" if category else f"rule {rule} (every category)"
+    audit_record(
+        verb=AuditEvent.Verb.THRESHOLD,
+        actor=user,
+        account=account,
+        summary=f"Minimum score for {what} on @{account.handle} set to {value:.2f} ({source})"
+        + (f", was {before:.2f}" if before is not None else ""),
+        detail={"rule": rule, "category": category, "min_score": value, "before": before, "source": source},
+        ip_address=ip_address,
+    )
+    return threshold
+
+
+@transaction.atomic
+def account_threshold_remove(
+    *, account: CampaignAccount, user, rule: object, category: object = "", ip_address: str | None = None
+) -> None:
+    """Remove a threshold: hits of that rule (or category) flag again whatever their score."""
+    _require_owner(user=user, account=account)
+    try:
+        rule = int(str(rule).strip())
+    except ValueError:
+        raise ThresholdRefused("Rule must be a number from 1 to 5.") from None
+    category = str(category or "").strip().lower()
+    existing = ScoreThreshold.objects.select_for_update().filter(account=account, rule=rule, category=category).first()
+    if existing is None:
+        raise ThresholdRefused("There is no such threshold on this account.")
+    before = existing.min_score
+    existing.delete()
+    what = f"rule {rule} {category}" if category else f"rule {rule} (every category)"
+    audit_record(
+        verb=AuditEvent.Verb.THRESHOLD,
+        actor=user,
+        account=account,
+        summary=f"Minimum score for {what} on @{account.handle} removed, was {before:.2f}",
+        detail={"rule": rule, "category": category, "min_score": None, "before": before, "source": "removed"},
+        ip_address=ip_address,
+    )
 
 
 def action_run(*, action_id: int) -> Action:

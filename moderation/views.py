@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -17,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig, Table
 from django_tables2.paginators import LazyPaginator
 
-from moderation import selectors, services
-from moderation.filters import ItemFilter
+from moderation import feedback, selectors, services
+from moderation.filters import RULE_CHOICES, ItemFilter
 from moderation.forms import BulkDecisionForm, DecisionForm
-from moderation.models import Action, DecisionKind, Item, Membership, Role
+from moderation.models import Action, CampaignAccount, DecisionKind, Item, Membership, Role
 from moderation.suggestions import suggest_action
 from moderation.tables import AuditTable, ItemTable
 from platforms.registry import connector_for
@@ -45,6 +46,8 @@ def _decision_options(item: Item, membership: Membership) -> tuple[list[dict], d
     capabilities = connector_for(item.platform).capabilities(item.account)
     options = []
     for kind in DecisionKind:
+        if kind == DecisionKind.MISSED:
+            continue  # its own form, with the rule, on replies the rules let through
         state = services.decision_capability(account=item.account, kind=kind, capabilities=capabilities)
         if kind == DecisionKind.DELETE and (state is None or not state.available):
             continue  # only offered where the platform allows it; hide is the usual choice
@@ -76,7 +79,9 @@ def _queue_context(request: HttpRequest, params: QueryDict) -> dict:
         "table": table,
         "can_decide_any": any(m.can_decide for m in memberships.values()),
         "has_accounts": bool(memberships),
-        "decision_kinds": [k for k in DecisionKind if k not in (DecisionKind.DELETE, *services.UNDOES)],
+        "decision_kinds": [
+            k for k in DecisionKind if k not in (DecisionKind.DELETE, DecisionKind.MISSED, *services.UNDOES)
+        ],
         "queue_url": f"{reverse('moderation:queue')}?{params.urlencode()}" if params else reverse("moderation:queue"),
     }
 
@@ -196,8 +201,12 @@ def _item_context(user, item: Item, membership: Membership, form: DecisionForm |
         "decisions": selectors.item_decisions(item),
         "author_items": selectors.author_recent_items(item),
         "author_decisions": selectors.author_earlier_decisions(item),
-        "suggestion": suggest_action(item, capabilities),
+        # A reply left clear (hits below the account's thresholds, if any) has nothing to act on.
+        "suggestion": suggest_action(item, capabilities) if item.status != Item.Status.CLEAR else None,
         "options": options,
+        "can_flag_missed": membership.can_decide and item.status == Item.Status.CLEAR,
+        "rule_choices": RULE_CHOICES,
+        "flagged_by_rules": any(hit.below_threshold is None for hit in item.hits.all()),
         "form": form or DecisionForm(),
         "police_guidance": services.POLICE_GUIDANCE,
         "role_label": Role(membership.role).label,
@@ -241,6 +250,26 @@ def item_decide(request: HttpRequest, code: str) -> HttpResponse:
     for errors in form.errors.values() if form else []:
         for error in errors:
             messages.error(request, error)
+    return redirect("moderation:item", code=item.code)
+
+
+@login_required
+@require_POST
+def item_missed(request: HttpRequest, code: str) -> HttpResponse:
+    """Flag a reply the rules let through: it goes to the queue with the moderator's rule."""
+    item, _ = selectors.item_for_user(request.user, code, to_decide=True)
+    try:
+        rule = int(request.POST.get("rule", ""))
+    except ValueError:
+        rule = None
+    try:
+        services.item_flag_missed(
+            item=item, user=request.user, rule=rule, note=request.POST.get("note", ""), ip_address=client_ip(request)
+        )
+    except services.DecisionNotPossible as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Flagged as missed under rule {rule}: it is now in the queue.")
     return redirect("moderation:item", code=item.code)
 
 
@@ -293,3 +322,88 @@ def accounts(request: HttpRequest) -> HttpResponse:
         capabilities = connector_for(account.platform).capabilities(account)
         rows.append({"account": account, "role": Role(membership.role).label, "capabilities": capabilities.items()})
     return render(request, "moderation/accounts.html", {"rows": rows})
+
+
+# --- Score thresholds per account --------------------------------------------------------
+
+
+def _account_for_user(user, code: str, *, owner: bool = False) -> tuple[CampaignAccount, Membership]:
+    """The account and the person's membership; 404 to outsiders, 403 to non-owners when changing."""
+    membership = Membership.objects.select_related("account").filter(user=user, account__code=code).first()
+    if membership is None:
+        raise Http404("No such account")
+    if owner and membership.role != Role.OWNER:
+        raise PermissionDenied("Only the account's owners can change its thresholds.")
+    return membership.account, membership
+
+
+@login_required
+@require_GET
+def account_thresholds(request: HttpRequest, code: str) -> HttpResponse:
+    """The account's minimum scores, and what moderators' dismissals suggest; owners change them."""
+    account, membership = _account_for_user(request.user, code)
+    thresholds = list(account.score_thresholds.select_related("set_by"))
+    current = {(t.rule, t.category): t.min_score for t in thresholds}
+    suggestions = [
+        {"suggestion": s, "current": current.get((s.rule, s.category))} for s in feedback.threshold_suggestions(account)
+    ]
+    # Everything a threshold may be set for: each rule as a whole, then each of its categories.
+    targets = []
+    for rule, label in RULE_CHOICES:
+        for category in ("", *feedback.RULE_CATEGORIES.get(rule, ())):
+            if not feedback.threshold_refusal(rule, category):
+                targets.append((f"{rule}:{category}", f"Rule {label}: {category or 'every category'}"))
+    return render(
+        request,
+        "moderation/thresholds.html",
+        {
+            "account": account,
+            "membership": membership,
+            "is_owner": membership.role == Role.OWNER,
+            "thresholds": thresholds,
+            "suggestions": suggestions,
+            "targets": targets,
+            "min_dismissed": feedback.MIN_DISMISSED,
+            "dismissed_percent": round(feedback.DISMISSED_SHARE * 100),
+            "refusal": feedback.threshold_refusal(2, "threat"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def threshold_set(request: HttpRequest, code: str) -> HttpResponse:
+    """Set (or change) one minimum score; `target` is "RULE:CATEGORY", with no category for the whole rule."""
+    account, _ = _account_for_user(request.user, code, owner=True)
+    rule, _, category = request.POST.get("target", "").partition(":")
+    try:
+        services.account_threshold_set(
+            account=account,
+            user=request.user,
+            rule=rule,
+            category=category,
+            min_score=request.POST.get("min_score", ""),
+            source="suggestion applied" if request.POST.get("source") == "suggestion" else "by hand",
+            ip_address=client_ip(request),
+        )
+    except services.ThresholdRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Threshold saved. It applies to replies that arrive from now on.")
+    return redirect("moderation:thresholds", code=account.code)
+
+
+@login_required
+@require_POST
+def threshold_remove(request: HttpRequest, code: str) -> HttpResponse:
+    account, _ = _account_for_user(request.user, code, owner=True)
+    rule, _, category = request.POST.get("target", "").partition(":")
+    try:
+        services.account_threshold_remove(
+            account=account, user=request.user, rule=rule, category=category, ip_address=client_ip(request)
+        )
+    except services.ThresholdRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Threshold removed.")
+    return redirect("moderation:thresholds", code=account.code)

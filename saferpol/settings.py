@@ -230,8 +230,10 @@ CELERY_TASK_ROUTES = {
     "moderation.export_tasks.export_run": {"queue": "exports"},
     "evidence.tasks.evidence_capture": {"queue": "evidence"},
     "evidence.tasks.evidence_capture_due": {"queue": "evidence"},
+    "evidence.pack_tasks.pack_build": {"queue": "exports"},
+    "evidence.tasks.whatsapp_import_run": {"queue": "ingest"},
 }
-CELERY_IMPORTS = ["moderation.export_tasks"]
+CELERY_IMPORTS = ["moderation.export_tasks", "evidence.pack_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "poll-due-accounts": {
         "task": "moderation.tasks.poll_due_accounts",

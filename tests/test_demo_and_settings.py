@@ -106,3 +106,18 @@ def test_readme_quick_start_is_one_block_of_two_commands():
     commands = [line for line in blocks[1].splitlines()[1:] if line.strip()]
     assert commands == ["./bin/run", "./bin/test"]
     assert "./bin/test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_worker_knows_every_task_and_routes_it_to_a_named_queue():
+    from django.conf import settings
+
+    from saferpol.celery import app
+
+    app.loader.import_default_modules()
+    ours = {name for name in app.tasks if name.split(".")[0] in ("moderation", "evidence", "platforms", "team")}
+    assert {"evidence.pack_tasks.pack_build", "moderation.export_tasks.export_run"} <= ours
+    for name in settings.CELERY_TASK_ROUTES:
+        assert name in app.tasks, f"routed task {name} is not registered with the worker"
+        # A worker imports an app's tasks.py by itself; any other module must be listed.
+        module = name.rsplit(".", 1)[0]
+        assert module.endswith(".tasks") or module in settings.CELERY_IMPORTS, f"{module} is never imported"

@@ -85,6 +85,31 @@ def artefact_code(world):
     return {"code": world.item.artefacts.get(kind="post_png").code}
 
 
+def clear_item_code(world):
+    """A reply the rules let through on Alice's account, ingested the first time a route needs one."""
+    from moderation.models import Item
+    from moderation.services import item_ingest_page
+    from platforms.base import FetchPage
+    from tests.factories import CIVIL, fetched_item
+
+    item = Item.objects.filter(account=world.account, status=Item.Status.CLEAR).first()
+    if item is None:
+        item_ingest_page(account=world.account, page=FetchPage(items=[fetched_item(CIVIL)]))
+        item = Item.objects.get(account=world.account, status=Item.Status.CLEAR)
+    return {"code": item.code}
+
+
+def whatsapp_import_job(world):
+    """A WhatsApp chat uploaded by Alice to her account, its import queued: the job's id."""
+    from evidence.uploads import whatsapp_upload
+
+    chat = "14/03/2025, 10:00 - Dave Mercer: When are the bins collected?\n"
+    result = whatsapp_upload(
+        user=world.account.owner, account=world.account, data=chat.encode(), file_name="chat.txt", queue=False
+    )
+    return {"job": result.job}
+
+
 INCIDENT_FORM = {"title": "Pile-on", "what_happened": "Threats", "status": "open", "reason": "more_came_in"}
 
 
@@ -101,6 +126,14 @@ ROUTES: dict[str, Route] = {
     "moderation:item_decide": Route(
         "POST", DECIDER, kwargs=lambda w: {"code": w.item.code}, data=lambda w: {"action": "dismiss"}
     ),
+    "moderation:item_missed": Route(
+        "POST", DECIDER, kwargs=clear_item_code, data=lambda w: {"rule": "2", "note": "veiled_threat"}
+    ),
+    "moderation:thresholds": Route("GET", MEMBER, kwargs=account_code),
+    "moderation:threshold_set": Route(
+        "POST", OWNER, kwargs=account_code, data=lambda w: {"target": "1:incivility", "min_score": "0.6"}
+    ),
+    "moderation:threshold_remove": Route("POST", OWNER, kwargs=account_code, data=lambda w: {"target": "1:incivility"}),
     "moderation:action_reference": Route(
         "POST", DECIDER, kwargs=lambda w: {"code": w.report_action.code}, data=lambda w: {"reference": "X-123"}
     ),
@@ -114,6 +147,9 @@ ROUTES: dict[str, Route] = {
     "evidence:packs": Route("GET", SIGNED_IN),
     "evidence:pack_new": Route("POST", MEMBER, data=lambda w: {"account": str(w.account.code)}),
     "evidence:pack_download": Route("GET", CREATOR, kwargs=lambda w: {"code": w.make_pack().code}, creator="carol"),
+    # Picking replies for a pack, and building a pack of them: every member may export.
+    "evidence:pack_select": Route("POST", MEMBER, data=lambda w: {"items": [str(w.item.code)]}),
+    "evidence:pack_selection_build": Route("POST", MEMBER, data=lambda w: {"items": [str(w.item.code)]}),
     "evidence:incidents": Route("GET", SIGNED_IN),
     "evidence:incident_new": Route(
         "POST", DECIDER, data=lambda w: {"account": str(w.account.code), **INCIDENT_FORM}, other_methods=("GET",)
@@ -128,11 +164,24 @@ ROUTES: dict[str, Route] = {
     ),
     "evidence:artefact": Route("GET", MEMBER, kwargs=artefact_code),
     "evidence:artefact_reveal": Route("POST", MEMBER, kwargs=artefact_code),
+    "evidence:artefact_note": Route(
+        "POST", DECIDER, kwargs=artefact_code, data=lambda w: {"note": "Seen_by_police"}, other_methods=("GET",)
+    ),
+    "evidence:artefact_redact": Route(
+        "POST",
+        DECIDER,
+        kwargs=artefact_code,
+        data=lambda w: {"rectangles": "0,0,10,10", "reason": "hide_address"},
+        other_methods=("GET",),
+    ),
     "evidence:custody": Route("GET", SIGNED_IN),
     "evidence:uploads": Route("GET", SIGNED_IN),
     # Without a file the form comes back with its errors (200): the access check comes first.
     "evidence:upload_screenshot": Route("POST", DECIDER, data=lambda w: {"account": str(w.account.code)}),
     "evidence:upload_whatsapp": Route("POST", DECIDER, data=lambda w: {"account": str(w.account.code)}),
+    # A chat import's progress: every member of the account may follow it.
+    "evidence:whatsapp_import": Route("GET", MEMBER, kwargs=whatsapp_import_job),
+    "evidence:whatsapp_import_progress": Route("GET", MEMBER, kwargs=whatsapp_import_job),
     "team:members": Route("GET", SIGNED_IN),
     "team:invite": Route("POST", OWNER, kwargs=account_code, data=lambda w: {"role": "comms", "note": "Dana"}),
     "team:member_role": Route(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from evidence.redactions import REDACTABLE_TYPES, annotation_note_for
 from evidence.selectors import INLINE_IMAGE_TYPES, item_artefacts
 from evidence.views import REVEALED_SESSION_KEY
 
@@ -17,7 +18,19 @@ def evidence_panel(context, item, membership=None) -> dict:
     rows = []
     for artefact in item_artefacts(item):
         picture = artefact.status == artefact.Status.CAPTURED and artefact.media_type in INLINE_IMAGE_TYPES
-        rows.append({"artefact": artefact, "picture": picture, "revealed": picture and str(artefact.code) in revealed})
+        captured = artefact.status == artefact.Status.CAPTURED
+        is_note = artefact.kind == artefact.Kind.ANNOTATION
+        rows.append(
+            {
+                "artefact": artefact,
+                "picture": picture,
+                "revealed": picture and str(artefact.code) in revealed,
+                # An annotation's words are the team's own: shown (escaped), not hidden like evidence.
+                "note": annotation_note_for(artefact) if is_note and captured else None,
+                "can_annotate": captured and not is_note,
+                "can_redact": captured and artefact.derived_from_id is None and artefact.media_type in REDACTABLE_TYPES,
+            }
+        )
     return {
         "item": item,
         "rows": rows,

@@ -9,36 +9,53 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import stat
 import struct
+import subprocess
+import sys
+import uuid
 import zipfile
 import zlib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from celery import current_app
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from evidence import uploads as uploads_module
 from evidence.models import Artefact, CustodyEvent
 from evidence.pack import evidence_pack_build
 from evidence.services import artefact_path, evidence_verify
+from evidence.tasks import whatsapp_import_run
 from evidence.uploads import (
     MAX_SCREENSHOT_BYTES,
     ManualItem,
     UploadRefused,
+    import_progress,
     item_code_from,
     screenshot_check,
     screenshot_upload,
     whatsapp_import,
+    whatsapp_messages_ingest,
+    whatsapp_upload,
 )
+from moderation import selectors
 from moderation.models import AuditEvent, Author, Item
-from platforms.base import ActionError, Capability
+from moderation.services import item_ingest_page
+from platforms.base import ActionError, Capability, FetchPage
 from platforms.registry import connector_for
-from tests.factories import CIVIL, RACIST, THREAT
+from platforms.whatsapp import ChatParseError
+from tests.factories import CIVIL, RACIST, THREAT, fetched_author, fetched_item
 
 pytestmark = pytest.mark.django_db
 
@@ -313,18 +330,45 @@ def test_a_screenshot_with_a_new_item_is_stored_write_once_and_the_text_is_check
     assert evidence_verify() == []
 
 
-def test_a_civil_manual_item_is_kept_but_not_flagged(account, bob, media):
+def test_a_civil_manual_item_is_not_flagged_but_waits_in_the_queue(
+    account, bob, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = screenshot_upload(
+            user=bob,
+            data=jpeg_bytes(),
+            file_name="text.jpg",
+            content_type="image/jpeg",
+            account=account,
+            new_item=manual(CIVIL, platform="manual", channel="Text message", kind="message"),
+        )
+
+    item = result.item
+    # No rule caught it, but someone uploaded it as evidence: a person decides on it.
+    assert not result.flagged and result.for_review
+    assert item.status == "open" and item.severity == 0 and not item.hits.exists()
+    assert item.platform == "manual" and result.artefact.media_type == "image/jpeg"
+    assert list(selectors.items_for_user(bob).filter(status="open")) == [item]
+    audit = AuditEvent.objects.get(verb="evidence_upload")
+    assert audit.detail["for_review"] is True and "in the queue for a decision" in audit.summary
+    # Its evidence is captured like a flagged item's.
+    assert {"post_json", "author_json"} <= set(item.artefacts.values_list("kind", flat=True))
+
+
+def test_a_manual_item_keeps_its_channel_and_the_account_its_own(account, alice, media):
     result = screenshot_upload(
-        user=bob,
-        data=jpeg_bytes(),
-        file_name="text.jpg",
-        content_type="image/jpeg",
+        user=alice,
+        data=png_bytes(),
+        file_name="a.png",
+        content_type="image/png",
         account=account,
-        new_item=manual(CIVIL, platform="manual", channel="Text message", kind="message"),
+        new_item=manual(RACIST),
     )
 
-    assert result.item.status == "clear" and not result.flagged
-    assert result.item.platform == "manual" and result.artefact.media_type == "image/jpeg"
+    account.refresh_from_db()
+    assert account.platform == "demo"  # the account is on its own platform still
+    assert result.item.platform == "whatsapp" and result.item.author.platform == "whatsapp"
+    assert result.flagged and not result.for_review
 
 
 def test_a_screenshot_attaches_to_an_item_already_held(account, alice, ingest, media):
@@ -338,15 +382,25 @@ def test_a_screenshot_attaches_to_an_item_already_held(account, alice, ingest, m
     assert Item.objects.count() == 1
 
 
-def test_a_second_upload_to_the_same_item_is_refused_and_stores_nothing(account, alice, ingest, media):
+def test_a_second_screenshot_of_the_same_item_is_kept_beside_the_first(account, alice, ingest, media):
     (item,) = ingest(RACIST)
-    screenshot_upload(user=alice, data=png_bytes(), file_name="x.png", content_type="image/png", item=item)
+    first, second = png_bytes(), png_bytes(color="black")
+    screenshot_upload(user=alice, data=first, file_name="x.png", content_type="image/png", item=item)
+    screenshot_upload(user=alice, data=second, file_name="y.png", content_type="image/png", item=item)
+
+    stored = {a.sha256 for a in item.artefacts.filter(kind="upload")}
+    assert stored == {hashlib.sha256(first).hexdigest(), hashlib.sha256(second).hexdigest()}
+    assert CustodyEvent.objects.filter(action="upload").count() == 2
+
+
+def test_the_same_file_twice_on_one_item_is_refused_and_stores_nothing(account, alice, ingest, media):
+    (item,) = ingest(RACIST)
+    data = png_bytes()
+    screenshot_upload(user=alice, data=data, file_name="x.png", content_type="image/png", item=item)
     before = everything(media)
 
-    with pytest.raises(UploadRefused, match="already has an uploaded file"):
-        screenshot_upload(
-            user=alice, data=png_bytes(color="black"), file_name="y.png", content_type="image/png", item=item
-        )
+    with pytest.raises(UploadRefused, match="already attached"):
+        screenshot_upload(user=alice, data=data, file_name="again.png", content_type="image/png", item=item)
 
     assert everything(media) == before
 
@@ -460,8 +514,12 @@ def test_an_android_chat_becomes_items_checked_by_the_rules(account, alice, medi
     assert artefact_path(chat).read_bytes() == data
     upload = CustodyEvent.objects.get(action="upload", object_code=str(chat.code))
     assert upload.actor == alice
-    assert (upload.detail["messages"], upload.detail["created"], upload.detail["flagged"]) == (5, 5, 1)
+    assert (upload.detail["messages"], upload.detail["new"], upload.detail["already_imported"]) == (5, 5, 0)
     assert upload.detail["upload"] == "whatsapp_chat" and upload.detail["format"] == "android"
+    assert upload.detail["job"] == result.job
+    imported = AuditEvent.objects.get(verb="evidence_upload", detail__state="done")
+    assert (imported.detail["created"], imported.detail["flagged"], imported.detail["duplicates"]) == (5, 1, 0)
+    assert imported.actor == alice and imported.object_code == str(result.anchor.code)
     assert "5 messages read, 5 imported, 1 flagged, 0 already imported" in result.summary()
     assert evidence_verify() == []
 
@@ -770,34 +828,42 @@ def test_uploading_needs_a_decider_on_the_account(account, charlies_account, med
     assert everything(media) == before
 
 
-def test_a_moderator_imports_a_chat_and_sees_what_it_did(account, bob, media):
+def test_a_moderator_imports_a_chat_and_sees_what_it_did(account, bob, media, django_capture_on_commit_callbacks):
     client = client_for(bob)
     upload = SimpleUploadedFile("WhatsApp Chat with Riverside.txt", ANDROID.encode(), "text/plain")
 
-    response = client.post(
-        reverse("evidence:upload_whatsapp"),
-        {"account": str(account.code), "chat": upload, "time_zone": "Europe/London", "date_order": ""},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # no broker: the import runs after the commit
+        response = client.post(
+            reverse("evidence:upload_whatsapp"),
+            {"account": str(account.code), "chat": upload, "time_zone": "Europe/London", "date_order": ""},
+        )
 
-    assert response.redirect_chain[-1][0] == reverse("evidence:uploads")
-    page = response.content.decode()
-    assert "5 messages read, 5 imported, 1 flagged, 0 already imported (skipped)" in page
     chat = Artefact.objects.get(kind="upload")
-    assert chat.sha256 in page
-    assert "WhatsApp Chat with Riverside.txt" in page  # in the list of uploads, with its counts
+    job = CustodyEvent.objects.get(action="upload").detail["job"]
+    assert response.status_code == 302 and response["Location"] == reverse("evidence:whatsapp_import", args=[job])
+    page = client.get(response["Location"]).content.decode()
+    assert "5 messages read, 5 new. They are being imported" in page and chat.sha256 in page
+    assert "Done: 5 messages read, 5 imported, 1 flagged, 0 already imported (skipped)" in page
+    assert "hx-get" not in page  # finished: nothing left to poll
+    listing = client.get(reverse("evidence:uploads")).content.decode()
+    assert "WhatsApp Chat with Riverside.txt" in listing  # in the list of uploads, with its counts
+    assert "5 messages read, 5 imported, 1 flagged, 0 already imported" in listing
+    assert reverse("evidence:whatsapp_import", kwargs={"job": job}) in listing  # and in the person's imports
 
-    again = client.post(
-        reverse("evidence:upload_whatsapp"),
-        {
-            "account": str(account.code),
-            "chat": SimpleUploadedFile("again.txt", ANDROID.encode(), "text/plain"),
-            "time_zone": "Europe/London",
-        },
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(
+            reverse("evidence:upload_whatsapp"),
+            {
+                "account": str(account.code),
+                "chat": SimpleUploadedFile("again.txt", ANDROID.encode(), "text/plain"),
+                "time_zone": "Europe/London",
+            },
+            follow=True,
+        )
+    assert again.redirect_chain[-1][0] == reverse("evidence:uploads")
     assert "all 5 messages were imported before; nothing new was stored" in again.content.decode()
     assert Item.objects.filter(platform="whatsapp").count() == 5
+    assert Artefact.objects.filter(kind="upload").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -854,6 +920,272 @@ def test_the_item_page_works_for_an_imported_message(account, alice, carol, medi
     response = client_for(carol).get(reverse("moderation:item", kwargs={"code": threat.code}))
 
     assert response.status_code == 200 and "Gary Pike" in response.content.decode()
+
+
+# --- Background imports -----------------------------------------------------------------------
+
+
+def upload_chat(client, account, data: bytes = ANDROID.encode(), name: str = "chat.txt"):
+    return client.post(
+        reverse("evidence:upload_whatsapp"),
+        {"account": str(account.code), "chat": SimpleUploadedFile(name, data, "text/plain")},
+    )
+
+
+def test_the_import_runs_as_a_task_once_the_upload_commits(account, alice, media, django_capture_on_commit_callbacks):
+    client = client_for(alice)
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload_chat(client, account)
+
+    # The request has checked and kept the file, and stored the first new message with it.
+    job = response["Location"].rstrip("/").rsplit("/", 1)[-1]
+    chat = Artefact.objects.get(kind="upload")
+    assert chat.item.text == "Morning all. The bin collection on Mill Lane moves to Thursdays."
+    assert Item.objects.filter(platform="whatsapp").count() == 1
+    waiting = client.get(response["Location"]).content.decode()
+    assert "Waiting to start: 5 messages in the chat, 5 of them new." in waiting
+    assert f'hx-get="{reverse("evidence:whatsapp_import_progress", args=[job])}"' in waiting
+    assert f'href="{reverse("evidence:whatsapp_import", args=[job])}">Refresh</a>' in waiting  # without JavaScript
+    (task,) = [callback for callback in queued if "whatsapp_import_run" in repr(callback)]
+
+    task()  # what the broker, or the commit without one, does
+
+    assert Item.objects.filter(platform="whatsapp").count() == 5
+    progress = import_progress(job)
+    assert progress["state"] == "done" and progress["error"] == ""
+    assert (progress["read"], progress["created"], progress["flagged"], progress["duplicates"]) == (5, 5, 1, 0)
+    fragment = client.get(reverse("evidence:whatsapp_import_progress", args=[job]), HTTP_HX_REQUEST="true")
+    body = fragment.content.decode()
+    assert body.startswith('<div id="import-progress"') and "<html" not in body
+    assert "Done: 5 messages read, 5 imported, 1 flagged, 0 already imported" in body and "hx-get" not in body
+    assert reverse("moderation:item", kwargs={"code": chat.item.code}) in body
+    assert evidence_verify() == []
+
+
+def test_the_import_task_is_on_the_ingest_queue():
+    route = current_app.amqp.router.route(whatsapp_import_run._get_exec_options(), whatsapp_import_run.name, (), {})
+
+    assert route["queue"].name == "ingest"
+
+
+def test_progress_polled_without_htmx_sends_to_the_page(account, alice, media):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+
+    response = client_for(alice).get(reverse("evidence:whatsapp_import_progress", args=[result.job]))
+
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "evidence:whatsapp_import", args=[result.job]
+    )
+
+
+def test_progress_is_for_the_accounts_members_only(account, alice, carol, charlie, media):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    whatsapp_messages_ingest(**result.task)
+    page = reverse("evidence:whatsapp_import", args=[result.job])
+    fragment = reverse("evidence:whatsapp_import_progress", args=[result.job])
+
+    seen = client_for(carol).get(page)  # a comms officer can't upload, but may follow the import
+    assert seen.status_code == 200 and "5 imported, 1 flagged" in seen.content.decode()
+    for url in (page, fragment):
+        assert client_for(charlie).get(url, HTTP_HX_REQUEST="true").status_code == 404
+        assert Client().get(url).status_code == 302  # to sign in
+    assert client_for(alice).get(reverse("evidence:whatsapp_import", args=[uuid.uuid4()])).status_code == 404
+    # Nor do outsiders see it among their imports.
+    assert result.job not in client_for(charlie).get(reverse("evidence:uploads")).content.decode()
+
+
+def test_someone_removed_from_the_account_can_no_longer_follow_its_import(account, alice, bob, media):
+    result = whatsapp_upload(user=bob, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    account.memberships.filter(user=bob).delete()
+
+    assert client_for(bob).get(reverse("evidence:whatsapp_import", args=[result.job])).status_code == 404
+    assert result.job not in client_for(bob).get(reverse("evidence:uploads")).content.decode()
+
+
+def test_a_redelivered_import_task_changes_nothing(account, alice, media):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    first = whatsapp_messages_ingest(**result.task)
+    before = everything(media)
+
+    again = whatsapp_messages_ingest(**result.task)
+
+    assert again == first and everything(media) == before
+
+
+class FlakyDatabase:
+    """The ingest as it is, until `fail_after` more calls have gone through; then the database fails."""
+
+    def __init__(self, monkeypatch):
+        self.real = uploads_module.item_ingest_page
+        self.fail_after: int | None = None
+        monkeypatch.setattr(uploads_module, "item_ingest_page", self)
+
+    def __call__(self, **kwargs):
+        if self.fail_after is not None:
+            if self.fail_after == 0:
+                raise OperationalError("database is locked")
+            self.fail_after -= 1
+        return self.real(**kwargs)
+
+
+def test_a_failed_import_says_why_and_uploading_again_imports_the_rest_once(account, alice, media, monkeypatch):
+    monkeypatch.setattr(uploads_module, "IMPORT_BATCH", 2)
+    database = FlakyDatabase(monkeypatch)
+    first = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    database.fail_after = 1  # one batch of two goes in, then the database fails
+
+    progress = whatsapp_messages_ingest(**first.task)
+
+    assert progress["state"] == "failed"
+    assert progress["error"].startswith("The import stopped after 3 of 5 messages (OperationalError).")
+    assert "Upload the same file again to import the rest" in progress["error"]
+    assert (progress["created"], progress["duplicates"]) == (3, 0)
+    assert Item.objects.filter(platform="whatsapp").count() == 3  # what was imported stays imported
+    failed = AuditEvent.objects.get(verb="evidence_upload", detail__state="failed")
+    assert failed.detail["job"] == first.job and "failed after 3 new messages" in failed.summary
+    page = client_for(alice).get(reverse("evidence:whatsapp_import", args=[first.job])).content.decode()
+    assert "The import stopped after 3 of 5 messages" in page and "Upload the chat again" in page
+
+    database.fail_after = None
+    again = whatsapp_import(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt")
+
+    assert again.error == "" and (again.new, again.created, again.duplicates) == (2, 2, 3)
+    assert Item.objects.filter(platform="whatsapp").count() == 5
+    assert Item.objects.filter(platform="whatsapp").values("external_id").distinct().count() == 5
+    # The second upload is kept with the first message the failed import never reached.
+    assert again.anchor.text == "<Media omitted>" and again.anchor != first.anchor
+    assert evidence_verify() == []
+
+
+def test_a_task_run_again_after_it_stopped_counts_each_message_once(account, alice, media, monkeypatch):
+    monkeypatch.setattr(uploads_module, "IMPORT_BATCH", 2)
+    database = FlakyDatabase(monkeypatch)
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    database.fail_after = 1
+    assert whatsapp_messages_ingest(**result.task)["state"] == "failed"
+    database.fail_after = None
+
+    progress = whatsapp_messages_ingest(**result.task)  # the broker delivers it again
+
+    assert progress["state"] == "done" and progress["error"] == ""
+    assert (progress["read"], progress["created"], progress["duplicates"]) == (5, 3, 2)
+    assert Item.objects.filter(platform="whatsapp").count() == 5
+
+
+def test_an_import_whose_progress_left_the_cache_still_runs_for_members_only(account, alice, charlie, media):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    cache.clear()
+
+    progress = whatsapp_messages_ingest(**result.task)
+
+    assert progress["state"] == "done" and (progress["created"], progress["messages"]) == (5, 5)
+    page = reverse("evidence:whatsapp_import", args=[result.job])
+    assert "5 imported, 1 flagged" in client_for(alice).get(page).content.decode()
+    assert client_for(charlie).get(page).status_code == 404
+
+
+def test_a_stored_chat_that_was_altered_records_why_it_was_not_imported(account, alice, media):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+    stored = artefact_path(result.artefact)
+    os.chmod(stored, 0o644)
+    stored.write_bytes(ANDROID.replace("Reported to the police", "Nothing to see").encode())
+
+    progress = whatsapp_messages_ingest(**result.task)
+
+    assert progress["state"] == "failed"
+    assert "no longer matches the SHA-256 recorded when it was uploaded" in progress["error"]
+    assert Item.objects.filter(platform="whatsapp").count() == 1  # only the message kept with the upload
+    page = client_for(alice).get(reverse("evidence:whatsapp_import", args=[result.job])).content.decode()
+    assert "no longer matches the SHA-256" in page
+
+
+def test_a_chat_that_cannot_be_read_again_records_the_reason(account, alice, media, monkeypatch):
+    result = whatsapp_upload(user=alice, account=account, data=ANDROID.encode(), file_name="chat.txt", queue=False)
+
+    def damaged(*args, **kwargs):
+        raise ChatParseError("The chat text isn't valid text (UTF-8 or UTF-16), so it can't be read.")
+
+    monkeypatch.setattr(uploads_module, "parse_chat_file", damaged)
+
+    progress = whatsapp_messages_ingest(**result.task)
+
+    assert progress["state"] == "failed"
+    assert progress["error"].startswith("The stored chat file could not be read again: The chat text isn't valid")
+    assert AuditEvent.objects.get(verb="evidence_upload", detail__state="failed").detail["error"] == progress["error"]
+
+
+def test_refusals_stay_immediate_and_queue_nothing(account, alice, media, django_capture_on_commit_callbacks):
+    before = everything(media)
+
+    with django_capture_on_commit_callbacks() as queued:
+        response = upload_chat(client_for(alice), account, data=b"Dear Councillor,\nPlease fix the lights.\n")
+
+    assert (
+        response.status_code == 200 and "doesn&#x27;t look like an exported WhatsApp chat" in response.content.decode()
+    )
+    assert queued == [] and everything(media) == before
+
+
+# --- Speed: authors written once per page -----------------------------------------------------
+
+
+def test_each_author_is_written_once_per_page_not_once_per_message(account, alice, media):
+    chat = "".join(
+        f"14/03/2025, 10:{minute:02d} - {sender}: message {minute}\n"
+        for minute in range(60)
+        for sender in ["Dave Mercer", "Gary Pike", "Cllr Priya Shah"][minute % 3 : minute % 3 + 1]
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        result = import_chat(account, alice, chat.encode())
+
+    author_writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "moderation_author" in query["sql"].split(" WHERE ")[0] and query["sql"].startswith(("INSERT", "UPDATE"))
+    ]
+    assert result.created == 60
+    # Three new authors inserted (the first message's with the upload, the other two in the first
+    # page), then one last-seen update per page: not 60 writes.
+    assert len(author_writes) <= 6, author_writes
+    assert Author.objects.filter(platform="whatsapp").count() == 3
+    assert Item.objects.filter(platform="whatsapp").values("author").distinct().count() == 3
+
+
+def test_a_page_from_another_channel_keeps_its_platform_and_the_latest_profile(account, ingest):
+    first = fetched_item(CIVIL, author=fetched_author(external_id="sender-1", display_name="Dave"))
+    later = fetched_item(CIVIL + " Again.", author=fetched_author(external_id="sender-1", display_name="Dave M"))
+
+    result = item_ingest_page(account=account, page=FetchPage(items=[first, later]), platform="whatsapp")
+
+    assert result.created == 2
+    assert set(Item.objects.values_list("platform", flat=True)) == {"whatsapp"}
+    author = Author.objects.get()
+    assert (author.platform, author.display_name) == ("whatsapp", "Dave M")  # the later item's profile wins
+    again = item_ingest_page(account=account, page=FetchPage(items=[first]), platform="whatsapp")
+    assert (again.created, again.duplicates) == (0, 1)
+
+
+# --- The benchmark ----------------------------------------------------------------------------
+
+
+def test_the_import_benchmark_runs_and_prints_its_figures(tmp_path):
+    script = Path(__file__).resolve().parents[2] / "bench" / "whatsapp_import.py"
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+
+    done = subprocess.run(
+        [sys.executable, str(script), "--n", "60", "--database-url", f"sqlite:///{tmp_path / 'bench.sqlite3'}"],
+        capture_output=True,
+        text=True,
+        env={**env, "MEDIA_ROOT": str(tmp_path / "media")},
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r"60 messages: upload [\d.]+ s, import [\d.]+ s, [\d,]+ messages/s", done.stdout), done.stdout
+    assert "60 imported" in done.stdout
 
 
 # --- The evidence pack and the connector --------------------------------------------------------
