@@ -51,7 +51,6 @@ class Engine:
             ("abuse", abuse.detect),
             ("discrimination", discrimination.detect),
             ("groups", groups.analyse),
-            ("learned", learned.detect),
             ("claims", self._claims.match),
             ("domains", self._domains.match),
         )
@@ -68,6 +67,10 @@ class Engine:
             said = groups.unquoted(doc)
             for name, detect in self._text_detectors:
                 cues.extend(self._run(name, detect, doc if name in _READ_QUOTED else said))
+            # The statistical stage last: where the rules already flagged rule 1-3 trouble it has
+            # nothing to add and its expensive half is skipped.
+            flagged = any(c.rule in (1, 2, 3) for c in cues)
+            cues.extend(self._run("learned", lambda d: learned.detect(d, flagged=flagged), doc))
         if author is not None:
             cues.extend(self._run("anonymity", lambda a: anonymity.assess(a, account=account), author))
         return _verdict(cues)
