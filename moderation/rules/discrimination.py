@@ -113,10 +113,10 @@ _TERMS: tuple[_Term, ...] = (
         "ableism",
         0.9,
         homonym=r"flame retard|retardant|retarded (?:growth|ignition|timing|development|release)|(?:will|to|would"
-        r"|could|may|might) retard",
+        r"|could|may|might|should|must|can) retard|retard (?:the )?(?:spread|growth|progress|fire|flames|rate)",
     ),
     _t(
-        "spastic|spastics|spaz|spazz|spazzer|spacker|spakka|spazzy|spaccy",
+        "spastic|spastics|spaz|spazz|spazzes|spazzers|spazzer|spacker|spakka|spazzy|spaccy",
         "ableism",
         0.88,
         homonym=r"spastic (?:paralysis|diplegia|cerebral|colon|muscles?|quadriplegia|hemiplegia)|spastic society",
@@ -153,7 +153,7 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.92,
         # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
-        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|mash|peas|gravy|chips|onions?|tea|dinner)"
+        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|smash|mash|peas|gravy|chips|onions?|tea|dinner)"
         r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
         r"|brains'?|mr brain's) (?:the )?(?:\w+ )?faggots?|faggots? of (?:wood|sticks|hazel|twigs)|black country",
     ),

@@ -68,12 +68,12 @@ _add(
 )
 _add(
     "homophobia",
-    "pride event|pride events|pride parade|pride march|pride flag|pride month|gay bar|gay bars|pride march|pride parade|gay club",
+    "bisexual|bisexuals|a gay|pride event|pride events|pride parade|pride march|pride flag|pride month|gay bar|gay bars|pride march|pride parade|gay club",
 )
 _add("ageism", "old people|older people|pensioners|oaps|the elderly|elderly people|boomers|old folk|old folks")
 _add(
     "ableism",
-    "disabled people|the disabled|cripples|autistic people|autistics|wheelchair users|the mentally ill"
+    "disabled people|wheelchair user|the disabled|cripples|autistic people|autistics|wheelchair users|the mentally ill"
     "|mentally ill people|people with learning disabilities|blind people|deaf people|retards|spastics"
     "|downs people|the handicapped|handicapped people|disabled|people with down syndrome|people with autism"
     "|people with disabilities|amputees|dwarves|midgets",
@@ -196,10 +196,10 @@ _DEHUMANISING = (
     "|infestation|filth|scum|trash|garbage|rubbish|subhumans|subhuman|sub-humans|sub-human|untermensch|cattle"
     "|livestock|objects|property|breeding machines|baby machines|pests|pest|a blight|a scourge|a stain|a curse"
     "|a pestilence|pestilence|bacteria|germs|a tumour|tumours|filthy animals|dirty animals|creatures|things|it|zombies"
-    "|brood mares|breeding stock|dead wood|deadwood|human waste|mutants|vegetables|cabbages|a sub-species|subspecies|an infection"
+    "|brood mares|breeding stock|dead wood|deadwood|dead weight|deadweight|walking corpses|corpses|human waste|mutants|vegetables|cabbages|a sub-species|subspecies|an infection"
 )
 _NEG_NOUNS = (
-    "attention seekers|attention-seekers|fakers|chancers|pickpockets|shoplifters|muggers|beggars|gangsters|thugs|yobs|vandals|drug dealers|dealers|drunks|alcoholics|druggies|junkies|addicts|clowns|bombers|bomb|bombs|suicide bombers|villains|dole scroungers|degenerates|freaks|perverts|deviants|paedos|pedos|paedophiles|pedophiles|nonces|groomers|predators|rapists"
+    "attention seekers|attention-seekers|fakers|chancers|pickpockets|shoplifters|muggers|beggars|gangsters|thugs|yobs|vandals|drug dealers|dealers|rejects|ugly rejects|spies|a spy|drunks|alcoholics|druggies|junkies|addicts|clowns|bombers|bomb|bombs|suicide bombers|villains|dole scroungers|degenerates|freaks|perverts|deviants|paedos|pedos|paedophiles|pedophiles|nonces|groomers|predators|rapists"
     "|terrorists|criminals|thieves|crooks|scroungers|spongers|freeloaders|benefit cheats|liars|idiots|morons"
     "|imbeciles|cretins|retards|losers|burdens|a burden|a drain|drains|abominations|an abomination|mistakes"
     "|a mistake|failures|inferiors|barbarians|primitives|invaders|occupiers|cunts|twats|wankers|pricks|bastards"
@@ -217,7 +217,7 @@ _NEG_NOUNS = (
     "|less than human|not human|not fully human|barely human|half human|vile|filthy|greedy snakes"
 )
 _NEG_ADJ = (
-    "full of shit|full of crap|full of it|bitter|man-hating|man hating|loud|aggressive|bad|everywhere now|fucking everywhere|bloody everywhere|selfish|more criminal|repellent|repellant|odious|loathsome|despicable|contemptible|abhorrent|detestable|sickening|obsessed with money|money-grabbing|money grabbing|tight-fisted|stingy|grasping|sick in the head|man-haters|man haters|haters|perversions|a perversion|an affront|disgusting|vile|revolting|repulsive|repugnant|gross|nasty|horrible|horrid|awful|evil|wicked|filthy|dirty"
+    "full of shit|full of crap|full of it|bitter|man-hating|man hating|loud|aggressive|bad|everywhere now|fucking everywhere|bloody everywhere|selfish|shit-stained|shit stained|workshy|work-shy|more criminal|dirtiest|laziest|stupidest|thickest|ugliest|smelliest|greediest|rudest|most disgusting|repellent|repellant|odious|loathsome|despicable|contemptible|abhorrent|detestable|sickening|obsessed with money|money-grabbing|money grabbing|tight-fisted|stingy|grasping|sick in the head|man-haters|man haters|haters|perversions|a perversion|an affront|disgusting|vile|revolting|repulsive|repugnant|gross|nasty|horrible|horrid|awful|evil|wicked|filthy|dirty"
     "|smelly|stinking|stinky|unclean|diseased|infected|twisted|perverted|depraved|degenerate|deviant|unnatural"
     "|abnormal|inferior|worthless|useless|pointless|hopeless|pathetic|stupid|thick|dumb|brainless|ignorant"
     "|backward|backwards|primitive|uncivilised|uncivilized|savage|barbaric|violent|criminal|lazy|greedy|sneaky"
@@ -237,7 +237,7 @@ _INTENSIFIERS = (
     "|literally|genuinely|fucking|bloody|effing|freaking|frigging|damn|proper|the|a|an|complete|total|utter"
     "|absolute|nothing but|nothing more than|no better than|little more than|no more than|inherently|by nature"
     "|mostly|generally|clearly|obviously|too|far too|way too|a bunch of|a pack of|a load of|a lot of|a horde of"
-    "|a gang of|a plague of|as|actually|like|just like|as bad as|worse than|the biggest|the most|some of the most|one big"
+    "|a gang of|a plague of|workshy|work-shy|idle|moaning|whining|whingeing|whinging|scrounging|still|as|actually|like|just like|as bad as|worse than|the biggest|the most|some of the most|one big"
     "|dirty|filthy|disgusting|stupid|lazy|greedy|thieving|lying|evil|vile|nasty|smelly|worthless|sick|twisted"
     "|of them|every one of them|each of them|a bunch|all of them|all the|these|those"
 )
@@ -259,7 +259,7 @@ _EMOTE_VERBS = (
     "|can smell|could smell|cannot bear|can't be around|cannot abide|can't abide|wouldn't trust|would not trust|can't trust|cannot trust|could never trust|the sight of|the smell of|the thought of|don't like|do not like|dislike|disliking|can't be doing with|detest all"
 )
 _EMOTED_BY = (
-    "make me feel sick|make me feel ill|make me feel physically sick|make me feel physically ill|makes me feel sick|make me cringe|makes me cringe|irritate the life out of me|irritate|irritates|annoy|annoys|infuriate|infuriates|enrage|enrages|make my blood boil|fill me with pure loathing|fill me with pure hatred|fill me with pure disgust|fills me with loathing|fill me with revulsion|makes me sick|makes me ill|makes me angry|makes me furious|make me furious|makes my blood boil|make my flesh creep|makes my flesh creep|make my skin creep|fill me with contempt|fill me with nothing but contempt|fills me with disgust|fills me with rage|fills me with hate|fill me with nothing but hate|fill me with nothing but disgust|fill me with loathing|disgust|disgusts|sicken|sickens|repulse|repulses|revolt|revolts|nauseate|nauseates|appal|appals|horrify"
+    "make me physically sick|make me physically ill|makes me physically sick|make me feel sick|make me feel ill|make me feel physically sick|make me feel physically ill|makes me feel sick|make me cringe|makes me cringe|irritate the life out of me|irritate|irritates|annoy|annoys|infuriate|infuriates|enrage|enrages|make my blood boil|fill me with pure loathing|fill me with pure hatred|fill me with pure disgust|fills me with loathing|fill me with revulsion|makes me sick|makes me ill|makes me angry|makes me furious|make me furious|makes my blood boil|make my flesh creep|makes my flesh creep|make my skin creep|fill me with contempt|fill me with nothing but contempt|fills me with disgust|fills me with rage|fills me with hate|fill me with nothing but hate|fill me with nothing but disgust|fill me with loathing|disgust|disgusts|sicken|sickens|repulse|repulses|revolt|revolts|nauseate|nauseates|appal|appals|horrify"
     "|make me sick|makes me sick|make me ill|make me vomit|make me puke|make me want to vomit|make me want to puke"
     "|make me want to throw up|make me want to spew|make my skin crawl|makes my skin crawl|make my blood boil"
     "|turn my stomach|turns my stomach|give me the creeps|creep me out|piss me off|pisses me off|wind me up"
@@ -338,7 +338,7 @@ _VIOLENT_BASE = (
     "|set alight|torch|firebomb|hunt|hunt down|round up and shoot|round up and kill|deal with|get rid of|coming for|come for|go after|going after|push|throw|slit the throat of|slit the throats of|cut the throat of|put a brick through|put bricks through|put in hospital|hospitalise|smash up|burn down|torch|firebomb|petrol bomb|blow up|run down|run over|fire on|open fire on|attack"
     "|finish off|take out|do in|knock out|glass|acid|throw acid at|skin|crucify|stone|nuke|poison|starve"
     "|castrate|mutilate|rape|punch|kick|slap|bash|kick the shit out of|kick the crap out of|beat the shit out of"
-    "|shoot up|mow down|wipe|cut|gun|gun down|kick the living daylights out of|beat the living daylights out of|knock the living daylights out of|kick the hell out of|smash the teeth in of|kick the teeth in of|knock the teeth out of|smash the face in of|kick the head in of|kick the heads in of|breaking|stabbing|shooting|killing|battering|smashing|kicking|punching|burning|torching|bombing|hanging|lynching|gassing|knifing|slit the throats of|cut the throats of|axe|hack|break the legs of"
+    "|shoot up|mow down|wipe|cut|gun|gun down|bleed|make bleed|kick the living daylights out of|beat the living daylights out of|knock the living daylights out of|kick the hell out of|smash the teeth in of|kick the teeth in of|knock the teeth out of|smash the face in of|kick the head in of|kick the heads in of|breaking|stabbing|shooting|killing|battering|smashing|kicking|punching|burning|torching|bombing|hanging|lynching|gassing|knifing|slit the throats of|cut the throats of|axe|hack|break the legs of"
 )
 _VIOLENT_PP = (
     "killed|murdered|shot|stabbed|hanged|hung|lynched|burned|burnt|burned alive|burnt alive|gassed|bombed"
@@ -377,13 +377,18 @@ _TROPE = (
     r"|crime (?:rate |rates )?(?:shot up|went up|goes up|soared|rocketed|doubled|skyrocketed|exploded)|go(?:ne)? to pot|going to pot|tick(?:ing)? (?:a |the )?box(?:es)?"
     r"|box-ticking|diversity hire|follow the money|globalists?|rootless|cabal|puppet ?masters?|(?:control|controls|run|runs|own|owns) (?:the )?(?:banks|media|money|world|government|show|hollywood)"
     r"|zionist agenda|dual loyalty|loyal to israel|great replacement|replacing us|outbreeding us|breed(?:ing)? like rabbits|benefits? cheats?|on the take|on the fiddle"
-    r"|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?)\b"
+    r"|keep an eye on (?:your|my|our) (?:bikes?|bags?|kids|children|purses?|wallets?|cars?|sheds?)|what could possibly go wrong|second lock|extra lock|lock on (?:your|the) sheds?"
+    r"|(?:wouldn't|would never|never|won't) leave (?:my|your|our|the) (?:kids|children|daughters?|sons?|dog|cat|bag|car) (?:alone )?(?:with|near|around)"
+    r"|keep (?:your|my|our) (?:daughters|kids|children|wives|women|girls) (?:at home|indoors|inside|away|close)|you never know what|hand (?:them|GRP) the keys"
+    r"|sit on their (?:backsides|arses|asses|bums|behinds)|sit around all day|my taxes pay for|cats (?:have )?(?:started )?go(?:ing)? missing|dogs (?:have )?(?:started )?go(?:ing)? missing|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?)\b"
 )
 _WEAPON = (
+    r"(?:"
     r"(?:with|bringing|brought|got|have|carrying|armed with|grab(?:bing)?|pick(?:ing)? up) (?:a |an |my |some |our |the |baseball |cricket |a few )?"
     r"(?:can of petrol|cans of petrol|petrol|jerry can|knife|knives|machete|machetes|gun|guns|bat|bats|hammer|acid|rope|ropes|noose|matches|lighter|molotovs?"
     r"|petrol bombs?|bombs?|sticks|clubs|fire|pitchforks|crowbar|axe|axes|shotgun|rifle|rifles|blade|blades|pitchforks?|torches|nail bomb|explosives|hammers|bricks?|poles)\b"
     r"|\b(?:a brick to|a bottle to|a fist to|a boot to|their windows put in|windows put in|put their windows in|a hammer to|a bat to|a knife in|a knife to|a bullet in|a bullet through|bullets in|acid in|a brick through|petrol through|a match to|a lighter to)\b"
+    r")"
 )
 _DEHUM, _NEGN = _alt(_DEHUMANISING, singulars=True), _alt(_NEG_NOUNS, singulars=True)
 _NEGA, _INT = _alt(_NEG_ADJ), _alt(_INTENSIFIERS)
@@ -416,7 +421,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"(?:^|[.!?,:;] )(?:{_VIOL}) {_ALL}GRP\b", "call for violence against a group", 0.9, threat=True),
     _f(rf"\bGRP (?:{_W}){{0,4}}?{_MODAL} (?:all )?(?:be )?(?:{_W}){{0,3}}?{_VPP}\b", "says a group should suffer violence", 0.95, threat=True),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:should|must|need to|ought to|deserve to|can|will|are going to|gonna|better) (?:all |just |fucking |go and )?{_DIEW}\b", "says a group should die", 0.95, threat=True),
-    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:deserve|deserves|need|needs|want|are asking for|are begging for|should get|should be given|have it coming|had it coming|belong in) (?:a |an |the |another |a good |a proper )?(?:{_W}){{0,1}}?(?:holocaust|genocide|pogrom|final solution|ethnic cleansing|cull|extermination|gun to the head|gun to their head|knife|knife in the back|bullet|bullets|bullet in the head|death|to die|killing|shooting|hanging|gassing|culling|lynching|exterminating|exterminated|putting down|a rope|the rope|the noose|a noose|the gallows|the chair|gas chambers|gas chamber|the ovens|ovens|an oven|a mass grave|the ground|a grave|graves|a bomb|the firing squad|a firing squad|beating|kicking|hiding|thrashing|good hiding|a beating|a kicking|a good kicking|battering|stabbing|burning|bombing|torching)\b", "says a group deserves violence", 0.95, threat=True),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:deserve|deserves|need|needs|want|are asking for|are begging for|should get|should be given|have it coming|had it coming|belong in) (?:a |an |the |another |a good |a proper )?(?:{_W}){{0,1}}?(?:holocaust|genocide|pogrom|final solution|ethnic cleansing|cull|extermination|gun to the head|gun to their head|knife|knife in the back|bullet|bullets|bullet in the head|death|to die|killing|shooting|hanging|gassing|culling|lynching|exterminating|exterminated|putting down|a rope|the rope|the noose|a noose|the gallows|the chair|gas chambers|gas chamber|the ovens|ovens|an oven|a mass grave|the ground|a grave|graves|a bomb|the firing squad|a firing squad|beating|kicking|hiding|thrashing|good hiding|slap|smack|punch|a beating|a kicking|a good kicking|battering|stabbing|burning|bombing|torching)\b", "says a group deserves violence", 0.95, threat=True),
     _f(rf"\b(?:death to|kill all|kill the|kill every|kill more|shoot all|shoot the|shoot every|burn all|burn the|hang all|hang the|gas all|gas the|bomb all|bomb the|exterminate all|exterminate the|wipe out all|wipe out the|string up all|string up the|stab all|stab the|nuke all|nuke the|lynch all|lynch the|slaughter all|slaughter the|cull all|cull the|behead all|behead the) (?:{_W}){{0,1}}?GRP\b", "call for violence against a group", 0.95, threat=True),
     _f(rf"\b(?:someone|somebody|anyone|everyone|people|we|you|they|the government|the police) (?:{_W}){{0,2}}?(?:should|needs to|need to|ought to|must|has to|have to|is going to|are going to|will|gotta) (?:{_W}){{0,2}}?{_VIOL} (?:{_W}){{0,2}}?{_ALL}GRP\b", "says someone should attack a group", 0.95, threat=True),
     _f(r"\b(?:the (?:only )?(?:good|best) GRP (?:is|are) (?:a )?dead|the world (?:would be|is) better (?:off )?(?:with(?:out)? )?(?:all )?GRP (?:dead|gone|wiped out|exterminated|six feet under)|GRP (?:are|r|is) better off dead|GRP belong (?:six feet under|in the ground|in a grave|in graves|in the ovens|in gas chambers|in a gas chamber|in a mass grave|dead))\b", "wishes a group dead", 0.95, threat=True),
@@ -454,14 +459,22 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bwhy (?:can't|won't|don't|doesn't|do|does|must|should|would) {_ALL}GRP (?:{_W}){{0,2}}?(?:behave|act normal|act like normal|integrate|learn english|learn to speak|speak english|keep (?:it|their \w+) to themselves|stop (?:whining|moaning|complaining|breeding|scrounging|begging|stealing|lying)|wash|go back|just leave|shut up|shove|ram|force|insist)\b", "derogates a group as a question", 0.8, negatable=False),
     _f(rf"\b(?:what's|what is|whats) the (?:point|use) of {_ALL}GRP\b", "denies a group's worth or humanity", 0.85),
     _f(rf"\bGRP\b[^.!?]{{0,60}}? like (?:{_INT} )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.8),
+    _f(r"\bGRP (?:\w+ ){0,6}?(?:haven't|hasn't|have not|has not|don't have|doesn't have|ain't) (?:got )?(?:a single |one |a |an )?(?:brain cell|brain|clue|ounce of sense|shred of decency|single brain cell)\b", "denies a group's worth or humanity", 0.8, negatable=False),
+    _f(r"\bfills? me with (?:\w+ ){0,2}?(?:revulsion|loathing|disgust|hate|hatred|rage|contempt|fury)\b[^.!?]{0,40}?GRP\b|\bGRP\b[^.!?]{0,40}?fills? me with (?:\w+ ){0,2}?(?:revulsion|loathing|disgust|hate|hatred|rage|contempt|fury)\b", "expresses hatred of a group", 0.85),
+    _f(r"\bGRP\b[^.!?]{0,60}?(?:is|are|'s|'re|will be|gonna be) (?:getting|going to get|gonna get|about to get) (?:a |an |their |his |her |the )?(?:head kicked in|heads kicked in|face smashed in|teeth kicked in|petrol bomb|shotgun cartridge|bullet|bullets|brick|bricks|bottle|knife|knifing|beating|kicking|hiding|slap|smack|stabbed|shot|battered|burned|burnt|torched|bombed)", "threat of violence against a group", 0.9, threat=True, negatable=False),
+    _f(r"\bGRP\b[^.!?]{0,60}?(?:gets?|will get|get) (?:a |an )?(?:shotgun cartridge|bullet|petrol bomb|brick|bottle|knife|beating|kicking|hiding|slap|smack|hammer|bat)\b", "threat of violence against a group", 0.9, threat=True, negatable=False),
+    _f(rf"\bnothing (?:decent|good|redeeming|positive|worthwhile|admirable|likeable|nice) (?:about|in|with) {_ALL}GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bwhy (?:do|does|would|should) (?:{_W}){{0,1}}?GRP (?:even |actually |honestly |really )?(?:think|believe|reckon|imagine) (?:that )?GRP (?:are|is|can|could|would be) (?:{_W}){{0,1}}?(?:capable|able|fit|clever|good enough|smart|intelligent|competent|qualified|suited)\b", "denies a group's abilities", 0.8, negatable=False),
+    _f(rf"\b(?:better|safer|happier|cleaner|nicer|richer) off without (?:{_W}){{0,1}}?{_ALL}GRP\b", "wishes a group gone", 0.85),
+    _f(rf"\bGRP\b[^.!?]{{0,60}}? (?:{_DEHUM})$", "dehumanises a group", 0.75),
     # Negative emotion.
-    _f(rf"(?<!the )(?<!this )(?<!that )(?<!of )(?<!no )(?<!more )(?<!online )(?<!racial )(?<!such )(?<!their )(?<!face )(?<!received )(?<!receive )(?<!against )(?<!about )\b{_EMOTE}(?! (?:directed|aimed|thrown|hurled|levelled|leveled|targeted|against|towards|toward|crimes?|speech|campaign|mail|mob|they've|they have|we've)\b) (?:{_W}){{0,2}}?{_ALL}GRP\b", "expresses hatred of a group", 0.85),
+    _f(rf"(?<!the )(?<!this )(?<!that )(?<!of )(?<!no )(?<!more )(?<!online )(?<!racial )(?<!such )(?<!their )(?<!face )(?<!received )(?<!receive )(?<!against )(?<!about )\b{_EMOTE}(?! (?:directed|aimed|thrown|hurled|levelled|leveled|targeted|against|towards|toward|crimes?|speech|campaign|mail|mob|they've|they have|we've)\b) (?:{_W}){{0,3}}?{_ALL}GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\bGRP (?:{_W}){{0,2}}?{_EMOTED}(?=$|[\s.!?,])", "expresses hatred of a group", 0.85),
     _f(rf"\b(?:fills? me with|makes? me|gets? me) (?:\w+ ){{0,2}}?(?:more|angrier|sicker|madder) (?:\w+ ){{0,2}}?than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\b(?:nothing|there's nothing|there is nothing|no one|nobody|nothing i hate|none) (?:is |i hate )?(?:worse|more disgusting|lower|more pathetic|more annoying) than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     # Negative attributes and dehumanisation: "GRP are (all just) X", "are GRP X?", "X GRP".
-    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were)) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
-    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were)) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
+    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
+    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:are|is|were|r|aren't|isn't) (?:all |most |any |the )?GRP (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:{_NEGA}|dirty|filthy|stinking|fucking|bloody|scummy|scrounging|thieving|lying|sick|twisted|disgusting|inbred|smelly|greedy|lazy|typical|bloody well) (?:{_NEGA} )?(?:fucking )?GRP\b", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:like|as|such|are like|r like|just like) (?:{_W}){{0,1}}?(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
@@ -480,7 +493,7 @@ _FORMS: tuple[_Form, ...] = (
     # Negated positives: "GRP are not human", "GRP will never be British", "no GRP can lead".
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
-    _f(rf"\b(?:no|not one|not a single|none of the|not any|never met a|never met an|never met any) GRP (?:{_W}){{0,2}}?(?:is|are|can|could|will|should|has ever|have ever|would|deserves|deserve|ever|was|were) (?:ever )?(?:be )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV}|trusted|welcome|capable|worth|good|decent|honest|clever|intelligent)(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\b(?:no|not one|not a single|none of the|not any|never met a|never met an|never met any) GRP (?:{_W}){{0,2}}?(?:is|are|can|could|will|should|has ever|have ever|would|deserves|deserve|ever|was|were) (?:ever )?(?:be |been )?(?:a |an )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV}|trusted|welcome|capable|worth|good|decent|honest|clever|intelligent)(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:lives|rights|opinions|views|votes|feelings) (?:don't|do not|doesn't|does not|will never|never) (?:matter|count)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|have|has) (?:no|zero) (?:{_W}){{0,1}}?(?:value|worth|place|right|rights|business|morals|brains|intelligence|culture|decency|honour|loyalty|shame|use|purpose|future)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\b(?:i|we) (?:{_W}){{0,1}}?(?:would never|will never|wouldn't|won't|don't|do not|refuse to|never) (?:ever )?(?:hire|employ|trust|rent to|serve|sit next to|work with|vote for|date|respect|accept|tolerate|let|allow|help|shake hands with|treat|see) (?:{_W}){{0,1}}?(?:a |an |any )?GRP\b", "refuses a group as equals", 0.8, negatable=False),
@@ -590,7 +603,7 @@ _DONT_BEFORE = re.compile(
 # --- Reading the words -------------------------------------------------------------------
 _TOKEN_RE = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*|[^\sa-z0-9]")
 _END_PUNCT = frozenset(".!?;")
-_PRONOUNS = frozenset({"they", "them", "themselves", "theyre", "they're", "they'll", "they've"})
+_PRONOUNS = frozenset({"they", "them", "theyre", "they're", "they'll", "they've"})
 _PRONOUN_PHRASES = (
     ("his", "lot"),
     ("her", "lot"),
@@ -674,7 +687,12 @@ def _typo_index() -> dict[str, str | None]:
             if len(v) < 3:
                 continue
             if v in index and index[v] != word:
-                index[v] = None  # ambiguous: leave it alone
+                other = index[v]
+                same_group = other and _GROUP_NOUNS.get(other) and _GROUP_NOUNS.get(other) == _GROUP_NOUNS.get(word)
+                if not same_group:
+                    index[v] = None  # ambiguous: leave it alone
+                elif word.endswith(("s", "en")):
+                    index[v] = word  # "womn": woman or women, the same group; read the plural
             else:
                 index[v] = word
     return index

@@ -72,8 +72,20 @@ def test_the_second_set_holds_its_measured_level():
     right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
     threats = [c for c in cases if c["threat"]]
     caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
-    assert right / len(cases) >= 0.92
-    assert caught / len(threats) >= 0.95
+    assert right / len(cases) >= 0.93
+    assert caught / len(threats) >= 0.98
+
+
+def test_the_third_set_holds_its_measured_level():
+    # Written blind by a third writer and measured once before any change it prompted (89.6%
+    # overall, 72.9% threat recall); it has since been used as a third development set.
+    engine = Engine()
+    cases = [json.loads(x) for x in CASES.with_name("functional_final.jsonl").read_text().splitlines() if x]
+    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
+    threats = [c for c in cases if c["threat"]]
+    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
+    assert right / len(cases) >= 0.94
+    assert caught / len(threats) >= 0.96
 
 
 def test_figures_of_speech_are_not_threats(judged):
