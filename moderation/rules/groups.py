@@ -70,6 +70,8 @@ _add(
     "homophobia",
     "bisexual|bisexuals|a gay|pride event|pride events|pride parade|pride march|pride flag|pride month|gay bar|gay bars|pride march|pride parade|gay club",
 )
+_add("ageism", "old biddies|old codgers|coffin dodgers|wrinklies|old dears|oldies")
+_add("homophobia", "any gay|every gay")
 _add("ageism", "old people|older people|pensioners|oaps|the elderly|elderly people|boomers|old folk|old folks")
 _add(
     "ableism",
@@ -112,7 +114,7 @@ for _cat, _words in (
 _PEOPLE_NOUNS = (
     "people|persons|men|women|folk|folks|guys|lads|girls|boys|kids|children|families|ones|neighbours|immigrants"
     "|migrants|refugees|community|communities|population|lot|types|sorts|blokes|wives|mothers|mums|dads|youths"
-    "|workers|voters|students|councillors|mps|politicians|members|ppl|person|councillor|mp|chancellor|minister|leader|candidate|man|woman|lad|girl|boy|kid|child|family"
+    "|workers|voters|students|councillors|mps|politicians|members|ppl|person|councillor|mp|chancellor|minister|leader|candidate|players|player|footballers|footballer|fans|man|woman|lad|girl|boy|kid|child|family"
     "|bloke|guy|neighbour|builder|builders|drivers|driver|doctors|doctor|teachers|teacher|staff|couple|couples"
 )
 for _adj, _cat in _IDENTITY_ADJ.items():
@@ -200,7 +202,7 @@ _DEHUMANISING = (
 )
 _NEG_NOUNS = (
     "attention seekers|attention-seekers|fakers|chancers|pickpockets|shoplifters|muggers|beggars|gangsters|thugs|yobs|vandals|drug dealers|dealers|rejects|ugly rejects|spies|a spy|drunks|alcoholics|druggies|junkies|addicts|clowns|bombers|bomb|bombs|suicide bombers|villains|dole scroungers|degenerates|freaks|perverts|deviants|paedos|pedos|paedophiles|pedophiles|nonces|groomers|predators|rapists"
-    "|terrorists|criminals|thieves|crooks|scroungers|spongers|freeloaders|benefit cheats|liars|idiots|morons"
+    "|terrorists|criminals|thieves|thief|crook|liar|crooks|scroungers|spongers|freeloaders|benefit cheats|liars|idiots|morons"
     "|imbeciles|cretins|retards|losers|burdens|a burden|a drain|drains|abominations|an abomination|mistakes"
     "|a mistake|failures|inferiors|barbarians|primitives|invaders|occupiers|cunts|twats|wankers|pricks|bastards"
     "|dickheads|shits|bellends|tossers|slags|whores|sluts|bitches|hoes|dirt|pond life|lowlifes|low-lifes"
@@ -302,7 +304,7 @@ _BAD_VERBS = (
     "|get what they deserve|can't drive|cannot drive|can't lead|can't think|can't do anything|can't cope"
     "|can't be|shouldn't vote|shouldn't drive|shouldn't lead|shouldn't work|shouldn't teach|shouldn't adopt"
     "|shouldn't have children|shouldn't breed|shouldn't be near|shouldn't be around|keep breeding"
-    "|pulling the strings|pulling all the strings|pull the strings|take the whole town over|take the town over|take the country over|take everything over|taking over|nothing better to do than rob|nothing better to do than steal|nothing better to do than cause trouble|rob people|mug people|leeching|milking|draining|draining benefits|kicking off|causing trouble|starting trouble|causing problems|always the ones|laugh at us|laughing at us|take us for mugs|take the piss|belong at home|belong at the sink|belong in the home|sell their own mothers|sell their own grandmothers|sell their own kids|sell their own children|in on the grooming|shove it in|shove their|ram it down|attacking our|attack our|rape our|raping our|going after our|prey on our|preying on our|eat bats|eat dogs|eat cats|eat anything|only here for|only come here for|only came here for|only came for|here for the benefits|here for the handouts|only get jobs|only got the job|only got jobs|diversity hire|tick a box|tick boxes|shouldn't be in|should not be in|don't belong in|drag us down|dragging us down|dragging everyone else down|drag everyone down|holding us back|hold everyone back|should stop voting|stop voting|shouldn't be allowed to vote|should lose the vote|can't commit|can never commit|should be grateful|should be thankful|should all be ashamed|ashamed to exist|are all the same|all look the same|are all alike|all the same|ruining|destroying|wrecking|invading|infesting|flooding|scrounging|sponging|breeding|taking over|brought nothing|brought crime|brought disease|brought nothing but|bring crime|keep their perversions|ram it down|shove it down|push their agenda|forcing their|cost us|cost the taxpayer|milk the system|play the victim|play the race card|play the disability card"
+    "|pulling the strings|pulling all the strings|pull the strings|take the whole town over|take the town over|take the country over|take everything over|taking over|nothing better to do than rob|nothing better to do than steal|nothing better to do than cause trouble|rob people|mug people|leeching|milking|draining|draining benefits|kicking off|causing trouble|starting trouble|causing problems|always the ones|laugh at us|laughing at us|take us for mugs|take the piss|belong at home|belong at the sink|belong in the home|sell their own mothers|sell their own grandmothers|sell their own kids|sell their own children|in on the grooming|shove it in|shove their|ram it down|attacking our|attack our|rape our|raping our|going after our|prey on our|preying on our|eat bats|eat dogs|eat cats|eat anything|only here for|only come here for|only came here for|only came for|here for the benefits|here for the handouts|only get jobs|only got the job|only got jobs|diversity hire|tick a box|tick boxes|shouldn't be in|should not be in|don't belong in|drag us down|dragging us down|dragging everyone else down|drag everyone down|holding us back|hold everyone back|should stop voting|stop voting|shouldn't be allowed to vote|should lose the vote|can't commit|can never commit|should be grateful|should be thankful|should all be ashamed|ashamed to exist|are all the same|all look the same|are all alike|all the same|ruining|destroying|wrecking|invading|infesting|flooding|scrounging|sponging|breeding|taking over|bring knife crime|brought knife crime|bring drugs|brought drugs|brought nothing|brought crime|brought disease|brought nothing but|bring crime|keep their perversions|ram it down|shove it down|push their agenda|forcing their|cost us|cost the taxpayer|milk the system|play the victim|play the race card|play the disability card"
     "|are faking|fake it|pretend to be|are pretending|are a drain on|suck the life|leech off|feed off"
     "|belong nowhere|are no good|are not to be|are beneath|are lesser|are less|count for nothing"
     "|make this country worse|make everything worse|lower the tone|bring down|drag down|ruin our|ruin the"
@@ -380,7 +382,7 @@ _TROPE = (
     r"|keep an eye on (?:your|my|our) (?:bikes?|bags?|kids|children|purses?|wallets?|cars?|sheds?)|what could possibly go wrong|second lock|extra lock|lock on (?:your|the) sheds?"
     r"|(?:wouldn't|would never|never|won't) leave (?:my|your|our|the) (?:kids|children|daughters?|sons?|dog|cat|bag|car) (?:alone )?(?:with|near|around)"
     r"|keep (?:your|my|our) (?:daughters|kids|children|wives|women|girls) (?:at home|indoors|inside|away|close)|you never know what|hand (?:them|GRP) the keys"
-    r"|sit on their (?:backsides|arses|asses|bums|behinds)|sit around all day|my taxes pay for|cats (?:have )?(?:started )?go(?:ing)? missing|dogs (?:have )?(?:started )?go(?:ing)? missing|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?)\b"
+    r"|serving dogs?|serve dogs?|cook dogs?|lost their marbles|nick everything|steal everything|sit on their (?:backsides|arses|asses|bums|behinds)|sit around all day|my taxes pay for|cats (?:have )?(?:started )?go(?:ing)? missing|dogs (?:have )?(?:started )?go(?:ing)? missing|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?)\b"
 )
 _WEAPON = (
     r"(?:"
@@ -397,7 +399,7 @@ _EMOTE, _EMOTED, _BADV = _alt(_EMOTE_VERBS), _alt(_EMOTED_BY), _alt(_BAD_VERBS)
 _POS, _POSV = _alt(_POSITIVE), _alt(_POS_VERBS)
 _VIOL, _VPP, _DIEW = _alt(_VIOLENT_BASE), _alt(_VIOLENT_PP), _alt(_DIE)
 _INTS = rf"(?:{_INT} ){{0,4}}"
-_ALL = r"(?:(?:a single one of|a single|one of|any of|the first|the next|first|next|any more|all|every|each|any|the|these|those|some|more|most|of|them|of the|every single|every last|all the|all of the|all of them|every one of the|a few|loads of|lots of|as many|as many as possible|you) )*"
+_ALL = r"(?:(?:the next lot of|next lot of|lot of|bunch of|a bunch of|a single one of|a single|one of|any of|the first|the next|first|next|any more|all|every|each|any|the|these|those|some|more|most|of|them|of the|every single|every last|all the|all of the|all of them|every one of the|a few|loads of|lots of|as many|as many as possible|you) )*"
 _MODAL = r"(?:should|must|need to|needs to|ought to|deserve to|deserves to|have to|has to|want to be|are going to be|will be|are to be|would be better|are better|ought|oughta|gotta|got to|better be|wanna be|need|needs|deserve|deserves|are asking to be|are begging to be)"
 _FIRST = r"(?:i|we|i'm|im|we're|i am|we are|i will|i'll|we will|we'll|i'd|we'd|me and|us|let's|lets|let us|gonna|going to|want to|wanna|would love to|would like to|like to|love to|can't wait to|cannot wait to|ready to|plan to|planning to|about to|will|shall|i'm gonna|i'm going to|we're going to|we're gonna|someone|somebody|anyone|everyone|people|time to|it's time to|its time to|we need to|we should|you should|they should|should|someone should|someone needs to|someone needs|somebody should|the government should|the police should|britain should|we must|we have to|must|i want to|i wanna|i hope someone|hope someone|i hope somebody|i'd love to|i'd happily|i would happily|happy to|i'll happily|i will happily|i'll personally|i will personally|i'm coming to|we're coming to|coming to|go out and|get out there and|grab a|grab your|get the|pick up a|round up and)"
 
@@ -440,7 +442,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bGRP\b[^.!?]{{0,60}}?\b{_WEAPON}", "threat of violence against a group", 0.9, threat=True, negatable=False),
     _f(rf"\b{_WEAPON}[^.!?]{{0,40}}?\bGRP\b", "threat of violence against a group", 0.9, threat=True, negatable=False),
     _f(rf"\bGRP\b[^.!?]{{0,60}}?, (?:i'll|i will|i'm gonna|i'm going to|we'll|we will|i'd|i'm|we're) (?:{_W}){{0,2}}?{_VIOL}\b", "threat of violence against a group", 0.9, threat=True),
-    _f(rf"\b(?:put|putting|send|sending) (?:{_W}){{0,2}}?GRP (?:{_W}){{0,3}}?(?:in the ground|in hospital|in a box|in a coffin|six feet under|in their graves|in a grave|in body bags|in the morgue|in intensive care|in a wheelchair|through a window|in the river|in the canal|in the sea)\b", "threat of violence against a group", 0.9, threat=True),
+    _f(rf"\b(?:put|putting|send|sending) (?:{_W}){{0,2}}?GRP (?:{_W}){{0,6}}?(?:in the ground|in hospital|in a box|in a coffin|six feet under|in their graves|in a grave|in body bags|in the morgue|in intensive care|in a wheelchair|through a window|in the river|in the canal|in the sea)\b", "threat of violence against a group", 0.9, threat=True),
     _f(r"\b(?:see|saw|hear|heard|think about|look at|watching|seeing|hearing|meet|met) (?:a |an |any |the |those |these )?GRP\b[^.!?]{0,60}?(?:feel|felt|get|got|am|go|went) (?:physically |genuinely |actually |so |really )?(?:ill|sick|angry|disgusted|nauseous|furious|queasy|repulsed|violent|murderous|like vomiting|like puking|like throwing up)\b", "expresses hatred of a group", 0.8),
     _f(rf"\b(?:to|should|must|gotta|let's|lets|we'll|we will|i'll|i will) {_VIOL} (?:{_W}){{0,1}}?{_ALL}GRP\b", "call for violence against a group", 0.9, threat=True),
     _f(r"\b(?:better|best|great|good|happier|safer|nicer|cleaner)\b[^.!?]{0,40}? if (?:all )?(?:of )?(?:the )?GRP (?:were|was|are|got|all|just) (?:all )?(?:dead|gone for good|wiped out|killed|shot|exterminated|eradicated|gassed|hanged|burned|burnt|six feet under|died)\b", "wishes a group dead", 0.9, threat=True),
@@ -467,6 +469,10 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bwhy (?:do|does|would|should) (?:{_W}){{0,1}}?GRP (?:even |actually |honestly |really )?(?:think|believe|reckon|imagine) (?:that )?GRP (?:are|is|can|could|would be) (?:{_W}){{0,1}}?(?:capable|able|fit|clever|good enough|smart|intelligent|competent|qualified|suited)\b", "denies a group's abilities", 0.8, negatable=False),
     _f(rf"\b(?:better|safer|happier|cleaner|nicer|richer) off without (?:{_W}){{0,1}}?{_ALL}GRP\b", "wishes a group gone", 0.85),
     _f(rf"\bGRP\b[^.!?]{{0,60}}? (?:{_DEHUM})$", "dehumanises a group", 0.75),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:should|must|need to|ought to|deserve to|want to) (?:all )?have (?:their|his|her) [^.!?]{{0,40}}?(?:kicked in|ripped off|torn off|cut off|smashed in|slit|cut|broken|burned|burnt|blown off|set on fire|pulled off)\b", "says a group should suffer violence", 0.9, threat=True),
+    _f(rf"\b(?:{_NEGA}|{_DEHUM}|{_NEGN})(?: lot| people| bunch| crowd| sorts?| types?)? , {_ALL}GRP (?:are|is|'re|r)(?: (?:all|too|mate|like|though|innit|an all|and all))?(?= ?[.!?,]|$)", "insults a group", 0.8),
+    _f(rf"\bwho (?:actually |really |honestly |in their right mind )?(?:wants|would want|needs|would let|lets) {_ALL}GRP (?:teaching|looking after|near|around|working with|living next to|running|in charge|treating|nursing|caring for|babysitting|coaching)\b", "says a group is a danger", 0.8),
+    _f(rf"\bwhy (?:do|does|should|must) (?:we|you|the council|taxpayers|i) (?:let|allow|pay for|fund|keep) {_ALL}GRP (?:{_W}){{0,3}}?(?:waste|wasting|drain|draining|scrounge|take|taking|sponge|leech|ruin|ruining|nick|steal|live off)\b", "derogates a group as a question", 0.8),
     # Negative emotion.
     _f(rf"(?<!the )(?<!this )(?<!that )(?<!of )(?<!no )(?<!more )(?<!online )(?<!racial )(?<!such )(?<!their )(?<!face )(?<!received )(?<!receive )(?<!against )(?<!about )\b{_EMOTE}(?! (?:directed|aimed|thrown|hurled|levelled|leveled|targeted|against|towards|toward|crimes?|speech|campaign|mail|mob|they've|they have|we've)\b) (?:{_W}){{0,3}}?{_ALL}GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\bGRP (?:{_W}){{0,2}}?{_EMOTED}(?=$|[\s.!?,])", "expresses hatred of a group", 0.85),
@@ -481,7 +487,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bGRP (?:, )?(?:[=:-] |{_W}{{0,2}})(?:{_DEHUM}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
     _f(rf"\b(?:{_DEHUM}|{_NEGN}) (?:like|such as|called|i mean|aka|otherwise known as|=|:|-) ?(?:{_W}){{0,1}}?GRP\b", "dehumanises a group", 0.8),
     # Implicit derogation and exclusion.
-    _f(rf"\bGRP (?:{_W}){{0,3}}?{_BADV}(?=$|[\s.!?,:;)])", "derogates a group", 0.8),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?{_BADV}(?=$|[\s.!?,:;)])", "derogates a group", 0.8),
     _f(r"\b(?:keep|get|send|kick|throw|ship|drive|force|boot|chuck|deport|ban|remove) (?:all )?(?:the )?GRP (?:out|back|away|home|off)\b", "calls for a group to be excluded", 0.8),
     _f(r"\b(?:keep|get|send|kick|throw|ship|drive|force|boot|chuck|deport|ban|remove) (?:all )?(?:the )?GRP (?:from|out of) (?:our|my|this|the|britain|england|the uk|scotland|wales|society|here)\b", "calls for a group to be excluded", 0.8),
     _f(rf"\b(?:don't|do not|never) let (?:{_W}){{0,1}}?GRP (?:near|around|anywhere near|into|in|look after|teach|work with|adopt|have)\b", "says a group is a danger", 0.8, negatable=False),
@@ -493,10 +499,10 @@ _FORMS: tuple[_Form, ...] = (
     # Negated positives: "GRP are not human", "GRP will never be British", "no GRP can lead".
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
-    _f(rf"\b(?:no|not one|not a single|none of the|not any|never met a|never met an|never met any) GRP (?:{_W}){{0,2}}?(?:is|are|can|could|will|should|has ever|have ever|would|deserves|deserve|ever|was|were) (?:ever )?(?:be |been )?(?:a |an )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV}|trusted|welcome|capable|worth|good|decent|honest|clever|intelligent)(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\b(?:no|not one|not a single|none of the|not any|never met a|never met an|never met any) GRP (?:{_W}){{0,4}}?(?:is|are|can|could|will|should|has ever|have ever|would|deserves|deserve|ever|was|were) (?:ever )?(?:be |been )?(?:a |an )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV}|trusted|welcome|capable|worth|good|decent|honest|clever|intelligent)(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:lives|rights|opinions|views|votes|feelings) (?:don't|do not|doesn't|does not|will never|never) (?:matter|count)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|have|has) (?:no|zero) (?:{_W}){{0,1}}?(?:value|worth|place|right|rights|business|morals|brains|intelligence|culture|decency|honour|loyalty|shame|use|purpose|future)\b", "denies a group's worth or humanity", 0.85, negatable=False),
-    _f(rf"\b(?:i|we) (?:{_W}){{0,1}}?(?:would never|will never|wouldn't|won't|don't|do not|refuse to|never) (?:ever )?(?:hire|employ|trust|rent to|serve|sit next to|work with|vote for|date|respect|accept|tolerate|let|allow|help|shake hands with|treat|see) (?:{_W}){{0,1}}?(?:a |an |any )?GRP\b", "refuses a group as equals", 0.8, negatable=False),
+    _f(rf"\b(?:i|we|i'll|we'll|i'd|we'd) (?:{_W}){{0,1}}?(?:would never|will never|never|wouldn't|won't|don't|do not|refuse to|never) (?:ever )?(?:hire|employ|trust|rent to|serve|sit next to|work with|vote for|date|respect|accept|tolerate|let|allow|help|shake hands with|treat|see) (?:{_W}){{0,1}}?(?:a |an |any )?GRP\b", "refuses a group as equals", 0.8, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is) (?:less|lower|worse) (?:than|then) (?:{_W}){{0,2}}?(?:us|human|humans|people|everyone|animals|dogs|rats|normal people|real people|everybody)\b", "describes a group as less than human", 0.9),
     _f(rf"\b(?:real|true|proper|normal|decent) (?:people|humans|britons|brits|citizens|women|men) (?:aren't|are not|don't|do not|wouldn't|would never) (?:{_W}){{0,2}}?GRP\b", "denies a group's worth or humanity", 0.8, negatable=False),
     _f(r"\bGRP (?:are|r|is) (?:just |simply |only |merely )?(?:a )?(?:fad|phase|trend|lifestyle choice|choice|mental illness|illness|disorder|delusion|sin|fetish|perversion|disease|mistake|abomination|joke|hoax|fantasy|cult|contagion|social contagion)\b", "derogates a group", 0.8),
@@ -571,7 +577,7 @@ _COUNTER_AFTER = re.compile(
     r"|no place|not welcome|not ok|not okay|never ok|beyond the pale|beneath|beyond|how|why|who|what|seriously"
     r"|really|unbelievable|incredible|jesus|wow|yikes|christ|god|ffs|for fuck's sake|for fucks sake|shocking)\b"
 )
-_QUOTES = re.compile(r"\"([^\"]{3,}?)\"|(?:^|(?<=[\s(:]))'([^']{3,}?)'(?=$|[\s.,!?;:)])")
+_QUOTES = re.compile(r"\"([^\"]{3,}?)\"|(?:^|(?<=[\s(:]))'((?:[^']|(?<=[a-z])'(?=[a-z])){3,}?)'(?=$|[\s.,!?;:)])")
 _NEGATOR_RE = re.compile(rf"\b{_NEGATOR}\b")
 # Phrases whose negator is part of the hostility itself ("I can't stand ...", "don't trust ...").
 _FIXED_NEGATIVE = re.compile(
@@ -652,6 +658,8 @@ def _key_words() -> frozenset[str]:
         _DIE,
         "|".join(_GROUP_NOUNS),
         "|".join(_IDENTITY_ADJ),
+        _TROPE,
+        _BAD_VERBS,
         "people kitchen space sink vermin parasites",
     ):
         words.update(w for w in re.findall(r"[a-z]{3,}", source))
@@ -913,7 +921,7 @@ def _negated(form: _Form, text: str, start: int, end: int) -> bool:
 
 _IDADJ_RE = re.compile(rf"\b{_IDADJ}\b")
 _ENDORSE = re.compile(
-    r"\b(?:exactly|agree|agreed|spot on|so true|well said|too right|100%|facts|true|correct|this|yes|absolutely right"
+    r"\b(?:exactly|agree|agreed|spot on|so true|well said|too right|100%|facts|absolutely right|dead right"
     r"|couldn't agree more|hear hear|preach|based)\b"
 )
 

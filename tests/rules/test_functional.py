@@ -88,6 +88,18 @@ def test_the_third_set_holds_its_measured_level():
     assert caught / len(threats) >= 0.96
 
 
+def test_the_fourth_set_holds_its_measured_level():
+    # Written blind by a fourth writer and measured once before any change it prompted (89.4%
+    # overall, 80.9% threat recall); since used as a fourth development set.
+    engine = Engine()
+    cases = [json.loads(x) for x in CASES.with_name("functional_blind.jsonl").read_text().splitlines() if x]
+    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
+    threats = [c for c in cases if c["threat"]]
+    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
+    assert right / len(cases) >= 0.92
+    assert caught / len(threats) >= 0.95
+
+
 def test_figures_of_speech_are_not_threats(judged):
     calm = [threat for case, _, threat in judged if not case["threat"]]
     assert sum(calm) / len(calm) <= 0.02
