@@ -38,11 +38,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from evidence.fonts import pdf_font
 from evidence.incidents import TEXT_FIELDS as INCIDENT_TEXT_FIELDS
 from evidence.incidents import incident_record, pack_incidents
 from evidence.models import Artefact, CustodyEvent, Pack
 from evidence.redactions import annotation_note
-from evidence.services import artefact_path, custody_append, tool_version
+from evidence.services import artefact_path, custody_append, custody_head, tool_version
 from moderation.exports import CSV_BOM, CSV_HEADER, export_items, item_csv_row, spreadsheet_safe
 from moderation.models import AuditEvent, Author, CampaignAccount, Item, Membership
 from moderation.records import item_record
@@ -464,7 +465,13 @@ def _report_pdf(
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     styles = getSampleStyleSheet()
+    # Everything is printed in the shipped DejaVu Sans (evidence/fonts), so platform text in
+    # Polish, Welsh, Urdu and the like prints as itself; <b> labels stay in Helvetica Bold.
+    font = pdf_font()
+    for name in ("BodyText", "Title", "Heading2", "Heading3", "Code"):
+        styles[name].fontName = font
     body, small = styles["BodyText"], styles["Code"]
+    small.fontSize, small.leading = 7.5, 9.5
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -505,8 +512,8 @@ def _report_pdf(
         para(
             "Each item below was flagged by SaferPol's rules. Its pictures and payloads were captured when it "
             "arrived, hashed (SHA-256) and logged; the files are in the item's folder in this pack and "
-            "SHA256SUMS lets anyone check them (see README.txt). Times are UTC. Characters outside Latin-1 "
-            "(e.g. emoji) may print as boxes here; content.txt in each folder has the exact text.",
+            "SHA256SUMS lets anyone check them (see README.txt). Times are UTC. Emoji, and any script the "
+            "report's font lacks, may print as boxes here; content.txt in each folder has the exact text.",
         ),
         Spacer(1, 4 * mm),
         para("Chronology (oldest first)", styles["Heading2"]),
@@ -610,7 +617,15 @@ def _evidence_log_csv(entries: list[dict]) -> bytes:
 
 
 def _readme(
-    *, case: dict, exporter: str, generated_at: datetime, items: int, artefacts: int, head: str, incidents: int = 0
+    *,
+    case: dict,
+    exporter: str,
+    generated_at: datetime,
+    items: int,
+    artefacts: int,
+    head: str,
+    chain_events: int | None = None,
+    incidents: int = 0,
 ) -> bytes:
     filters = (
         ""
@@ -631,17 +646,20 @@ Exported at:         {_utc(generated_at)}
 Items:               {items} item(s), {artefacts} stored file(s)
 Incidents:           {incidents} incident log entr{"y" if incidents == 1 else "ies"}
 Custody chain head:  {head}
-                     (the hash of the latest custody event when this pack was made; the export
-                     itself is then logged as the next event, with this ZIP's SHA-256)
+Custody events:      {chain_events if chain_events is not None else "unknown"}
+                     (the hash of the latest custody event when this pack was made, and how many
+                     events the log held then; the export itself is logged as the next event,
+                     with this ZIP's SHA-256. Keep them: see "How to verify", step 5)
 
 What is inside
 --------------
 README.txt          this file
 report.pdf          a chronology of the items (oldest first), then each item: its text, author,
                     URL, times (UTC), the rules it broke and why, the decisions taken and their
-                    outcomes, and the captured pictures. Characters outside Latin-1 (e.g. emoji)
-                    may print as boxes; control characters are shown as <U+XXXX>. The exact text is
-                    in each item's content.txt.
+                    outcomes, and the captured pictures. It is printed in DejaVu Sans, which has
+                    Polish, Welsh, Urdu and most other scripts but no emoji: emoji (and any script
+                    it lacks) print as boxes; control characters are shown as <U+XXXX>. The exact
+                    text is in each item's content.txt.
 evidence_log.csv    one row per item, for a spreadsheet. Cells that a spreadsheet could run as a
                     formula start with an apostrophe.
 manifest.json       the case, the items and every captured file with its SHA-256, size, capture
@@ -688,6 +706,11 @@ How to verify
    so where events about other items came in between, prev_hash names an event not in this file.
 4. The SHA-256 of this ZIP file itself was shown to the person who exported it and recorded in
    SaferPol's custody log as an "export" event.
+5. This pack anchors SaferPol's custody log. Deleting the newest events of a hash chain leaves a
+   shorter chain that still links up, so on the SaferPol server run
+       python manage.py verify_evidence --expect-head <Custody chain head> --expect-count <Custody events>
+   with the two values above: it fails, naming the problem, if the log no longer reaches this
+   pack's chain head, i.e. if events up to the time of this pack were removed.
 
 Made by SaferPol {tool_version()}.
 """
@@ -903,7 +926,9 @@ def evidence_pack_build(
                 | {("incident", record["code"]) for record in incidents}
             )
             events = _custody_extract(codes)
-            head = CustodyEvent.objects.order_by("-id").values_list("hash", flat=True).first() or ""
+            # The log's anchor as the pack is made: with it, verify_evidence can later show the log
+            # still holds every event up to here (deleting the newest events leaves a chain that links).
+            chain_events, head = custody_head()
             add("custody_log.jsonl", "".join(_custody_line(e) for e in events).encode("utf-8"))
             manifest = {
                 "schema_version": SCHEMA_VERSION,
@@ -912,6 +937,7 @@ def evidence_pack_build(
                 "generated_at": generated_at.astimezone(UTC).isoformat(),
                 "case": case,
                 "custody_chain_head": head,
+                "custody_event_count": chain_events,
                 "items": manifest_items,
                 "artefacts": manifest_artefacts,
                 "incidents": {
@@ -941,6 +967,7 @@ def evidence_pack_build(
                     items=len(items),
                     artefacts=len(manifest_artefacts),
                     head=head,
+                    chain_events=chain_events,
                     incidents=len(incidents),
                 ),
             )
@@ -972,6 +999,8 @@ def evidence_pack_build(
             items=len(items),
             artefacts=len(manifest_artefacts),
             filters=filters,
+            head=head,
+            chain_events=chain_events,
         )
     except Exception:
         # A pack whose export isn't in the custody log must not be handed over.
@@ -1005,8 +1034,19 @@ def _record_export(
     items: int,
     artefacts: int,
     filters: dict,
+    head: str = "",
+    chain_events: int | None = None,
 ) -> None:
-    detail = {"file": out_path.name, "sha256": sha256, "bytes": size, "items": items, "filters": filters}
+    detail = {
+        "file": out_path.name,
+        "sha256": sha256,
+        "bytes": size,
+        "items": items,
+        "filters": filters,
+        # The anchor the pack's README.txt and manifest.json carry: the event before this one.
+        "chain_head": head,
+        "chain_events": chain_events,
+    }
     custody_append(
         action=CustodyEvent.Action.EXPORT,
         obj=account,

@@ -14,6 +14,8 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
+from evidence.fonts import image_font
+
 WIDTH = 900
 MARGIN = 28
 MAX_TEXT_CHARS = 4000  # beyond this the picture says where the full text is
@@ -23,14 +25,11 @@ MUTED = (91, 100, 117)
 LINE = (217, 221, 229)
 BANNER = (255, 247, 214)
 
-_FONTS: dict[int, ImageFont.FreeTypeFont] = {}
-
 
 def _font(size: int) -> ImageFont.FreeTypeFont:
-    # Pillow's bundled scalable font: the same pictures on every machine, no system fonts needed.
-    if size not in _FONTS:
-        _FONTS[size] = ImageFont.load_default(size=size)
-    return _FONTS[size]
+    # DejaVu Sans shipped in evidence/fonts: the same pictures on every machine, no system fonts
+    # needed, and Polish, Welsh, Urdu or Cyrillic text drawn as itself (emoji still draw as boxes).
+    return image_font(size)
 
 
 def printable(text: object) -> str:

@@ -519,14 +519,68 @@ def evidence_verify() -> list[str]:
     return problems + file_problems
 
 
-def evidence_verify_record(*, actor=None) -> tuple[int, int]:
-    """Log a successful verification as a custody event; returns the counts verified."""
+def custody_head() -> tuple[int, str]:
+    """The custody log's anchor now: how many events it holds and the hash of the newest, its
+    "chain head" (GENESIS_HASH for an empty log).
+
+    Noted outside the database (an evidence pack carries it), the pair later shows whether the
+    log was cut short: the chain itself can't, since deleting its newest events leaves a shorter
+    chain that still links up.
+    """
+    latest = CustodyEvent.objects.order_by("-id").values_list("id", "hash").first()
+    if latest is None:
+        return 0, GENESIS_HASH
+    # Counted up to that event, so a concurrent append can't make the pair disagree.
+    return CustodyEvent.objects.filter(id__lte=latest[0]).count(), latest[1]
+
+
+def custody_anchor_problems(*, expect_head: str, expect_count: int | None = None) -> list[str]:
+    """What is wrong with the custody log against an anchor noted earlier (a chain head and,
+    optionally, how many events the log held then); empty when the log still holds it.
+
+    Run it with ``evidence_verify``, which checks that the chain links up; this checks that it
+    still reaches the anchor.
+    """
+    total = CustodyEvent.objects.count()
+    if expect_head == GENESIS_HASH:
+        position = 0
+    else:
+        found = CustodyEvent.objects.filter(hash=expect_head).values_list("id", flat=True).first()
+        if found is None:
+            if expect_count is not None and total < expect_count:
+                return [
+                    f"the custody log ends before the anchor: it holds {total} events, but {expect_count} were "
+                    f"there when chain head {expect_head} was noted, so at least {expect_count - total} of its "
+                    "newest events were removed"
+                ]
+            return [
+                f"chain head {expect_head} is not in the custody log ({total} events): the events up to it were "
+                "removed from the end of the log (any events since were chained on after the cut), "
+                "or the hash was copied wrongly"
+            ]
+        position = CustodyEvent.objects.filter(id__lte=found).count()
+    if expect_count is not None and position != expect_count:
+        return [
+            f"chain head {expect_head} is event {position} of the custody log, but the anchor says it was event "
+            f"{expect_count}: events before it were removed or added"
+        ]
+    return []
+
+
+def evidence_verify_record(*, actor=None, anchor: dict | None = None) -> tuple[int, int]:
+    """Log a successful verification as a custody event; returns the counts verified.
+
+    The event records the anchor checked, if one was given (``{"head": ..., "count": ...}``).
+    """
     artefacts = Artefact.objects.filter(status=Artefact.Status.CAPTURED).count()
     events = CustodyEvent.objects.count()
+    detail = {"artefacts": artefacts, "events": events}
+    if anchor:
+        detail["anchor"] = anchor
     custody_append(
         action=CustodyEvent.Action.VERIFY,
         actor=actor,
         reason="verify_evidence: every file re-hashed and the custody chain walked",
-        detail={"artefacts": artefacts, "events": events},
+        detail=detail,
     )
     return artefacts, events

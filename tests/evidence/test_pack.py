@@ -251,6 +251,9 @@ def test_the_command_logs_a_custody_and_an_audit_event_and_ends_with_the_sha256(
         "bytes": zip_path.stat().st_size,
         "items": 3,
         "filters": {"account": account.handle, "author": None, "since": None},
+        # the pack's anchor: the event just before the export, and the log's length then
+        "chain_head": event.prev_hash,
+        "chain_events": CustodyEvent.objects.filter(id__lt=event.id).count(),
     }
     audit = AuditEvent.objects.filter(verb="export").get()
     assert audit.account == account and audit.detail["sha256"] == sha256
