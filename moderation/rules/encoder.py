@@ -50,7 +50,7 @@ def model_path() -> Path:
     )
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -58,38 +58,45 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _threads() -> int:
+def threads_setting(error: type[Exception] = EncoderUnavailable) -> int:
+    """Threads one ONNX call may use (SAFERPOL_ENCODER_THREADS, default 1); a bad value raises ``error``."""
     raw = os.environ.get("SAFERPOL_ENCODER_THREADS", "").strip()
     if not raw:
         return 1
     try:
         threads = int(raw)
     except ValueError:
-        raise EncoderUnavailable(f"SAFERPOL_ENCODER_THREADS must be a whole number of threads, not {raw!r}") from None
+        raise error(f"SAFERPOL_ENCODER_THREADS must be a whole number of threads, not {raw!r}") from None
     if threads < 1:
-        raise EncoderUnavailable(f"SAFERPOL_ENCODER_THREADS must be at least 1, not {threads}")
+        raise error(f"SAFERPOL_ENCODER_THREADS must be at least 1, not {threads}")
     return threads
+
+
+def cpu_session(path: Path, threads: int):
+    """An onnxruntime session on the CPU with ``threads`` for each call (onnxruntime imported here,
+    so the engine loads without it until a model is needed)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class SentenceEncoder:
     """all-MiniLM-L6-v2: texts in, unit-length 384-dimensional float32 vectors out."""
 
     def __init__(self, path: Path | None = None, threads: int | None = None) -> None:
-        import onnxruntime  # imported here so the engine loads without it until claims need it
-
         path = path or model_path()
-        found = _sha256(path)
+        found = file_sha256(path)
         if found != MODEL_SHA256:
             raise EncoderUnavailable(
                 f"Refusing to run {path}: its SHA-256 is {found}, expected {MODEL_SHA256}. "
                 "The file is damaged or is not the model this code was checked with; reinstall the package."
             )
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or _threads()
-        options.inter_op_num_threads = 1
         self.path = path
         self.tokenizer = WordPieceTokenizer()
-        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(path, threads or threads_setting())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in the order given; shape (len(texts), 384), float32."""

@@ -20,11 +20,9 @@ text alone, and the engine reads one reply at a time anyway.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import logging
-import os
 import re
 import threading
 from collections.abc import Sequence
@@ -32,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from moderation.rules.encoder import cpu_session, file_sha256, threads_setting
 from moderation.rules.wordpiece import WordPieceTokenizer
 
 logger = logging.getLogger(__name__)
@@ -69,27 +68,6 @@ def prepare(text: str) -> str:
     return _MENTIONS_RE.sub("@user", text)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _threads() -> int:
-    raw = os.environ.get("SAFERPOL_ENCODER_THREADS", "").strip()
-    if not raw:
-        return 1
-    try:
-        threads = int(raw)
-    except ValueError:
-        raise EncoderHeadUnavailable(f"SAFERPOL_ENCODER_THREADS must be a whole number, not {raw!r}") from None
-    if threads < 1:
-        raise EncoderHeadUnavailable(f"SAFERPOL_ENCODER_THREADS must be at least 1, not {threads}")
-    return threads
-
-
 class OffensiveEncoderHead:
     """The fine-tuned MiniLM: texts in, probabilities that each is offensive (OLID's sense) out."""
 
@@ -106,20 +84,15 @@ class OffensiveEncoderHead:
                 "run training/train_encoder_head.py to build it."
             )
         if sha256 is not None:
-            found = _sha256(path)
+            found = file_sha256(path)
             if found != sha256:
                 raise EncoderHeadUnavailable(
                     f"Refusing to run {path}: its SHA-256 is {found}, expected {sha256}. "
                     "The file is damaged or is not the model this code was checked with."
                 )
-        import onnxruntime  # imported here so the engine loads without it until this stage runs
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads or _threads()
-        options.inter_op_num_threads = 1
         self.path = path
         self.tokenizer = WordPieceTokenizer(max_tokens=MAX_TOKENS)
-        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(path, threads or threads_setting(EncoderHeadUnavailable))
 
     def encode(self, text: str) -> list[int]:
         """Token ids of one text as the model reads it."""

@@ -164,11 +164,11 @@ def test_a_missing_model_package_gives_a_clear_error(monkeypatch):
 def test_a_bad_thread_setting_gives_a_clear_error(monkeypatch, value):
     monkeypatch.setenv("SAFERPOL_ENCODER_THREADS", value)
     with pytest.raises(EncoderUnavailable, match="SAFERPOL_ENCODER_THREADS"):
-        encoder_module._threads()
+        encoder_module.threads_setting()
 
 
 def test_the_thread_setting_defaults_to_one(monkeypatch):
     monkeypatch.delenv("SAFERPOL_ENCODER_THREADS", raising=False)
-    assert encoder_module._threads() == 1
+    assert encoder_module.threads_setting() == 1
     monkeypatch.setenv("SAFERPOL_ENCODER_THREADS", "2")
-    assert encoder_module._threads() == 2
+    assert encoder_module.threads_setting() == 2
