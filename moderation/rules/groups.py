@@ -960,16 +960,15 @@ def group_mentioned(doc: Document) -> str | None:
     return _IDENTITY_ADJ[found.group()] if found else None
 
 
-def plainly_stated(doc: Document) -> bool:
-    """No negation, quotation or reporting frame: what the reply says is what it means."""
-    s = doc.text
-    return not (_NEGATOR_RE.search(s) or GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
-
-
 def reported_or_quoted(doc: Document) -> bool:
     """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
     s = doc.text
     return bool(GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
+
+
+def plainly_stated(doc: Document) -> bool:
+    """No negation, quotation or reporting frame: what the reply says is what it means."""
+    return not (_NEGATOR_RE.search(doc.text) or reported_or_quoted(doc))
 
 
 def analyse(doc: Document) -> list[Cue]:

@@ -45,21 +45,24 @@ COMBINED_THRESHOLD = _CASCADE.get("combination", {}).get("threshold", 0.53)
 
 def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     """The statistical stage. ``flagged``: the rules already found rule 1-3 trouble, so there is
-    no incivility left for the models to add and the expensive stage is skipped."""
+    nothing left for the models to add and neither model is asked."""
+    if flagged:
+        return []
     model = text_model()
     scores = model.scores_document(doc)
     cues: list[Cue] = []
-    if not flagged:
+    # Said to someone, offensive language is incivility (rule 1); abuse (rule 2) stays with the
+    # rules, which say what the abuse was. The cheap checks come first, so the encoder is only
+    # asked about replies it could actually flag.
+    s = doc.text
+    aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
+    if aimed and not reported_or_quoted(doc) and not negated_insult(s):
         offensive, threshold, source = _offensive(doc, scores["offensive"], model.thresholds["offensive"])
-        floor = ACCOUNTABILITY_FLOOR if _ACCOUNTABILITY_RE.search(doc.text) else OFFENSIVE_FLOOR
-        if offensive >= max(floor, threshold) and not reported_or_quoted(doc) and not negated_insult(doc.text):
-            # Said to someone, offensive language is incivility (rule 1). Abuse (rule 2) stays with
-            # the rules, which say what the abuse was.
-            s = doc.text
-            if addresses_reader(s, 0, len(s)) or "@" in doc.plain:
-                cues.append(Cue(1, "incivility", round(offensive, 2), "low", _reason("offensive", offensive, source)))
+        floor = ACCOUNTABILITY_FLOOR if _ACCOUNTABILITY_RE.search(s) else OFFENSIVE_FLOOR
+        if offensive >= max(floor, threshold):
+            cues.append(Cue(1, "incivility", round(offensive, 2), "low", _reason("offensive", offensive, source)))
     hate = scores["hate"]
-    if hate >= HATE_FLOOR and plainly_stated(doc) and not flagged:
+    if hate >= HATE_FLOOR and plainly_stated(doc):
         category = group_mentioned(doc)
         if category is not None:
             cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
