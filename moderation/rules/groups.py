@@ -890,15 +890,14 @@ def _reported(text: str, start: int, end: int, original: str) -> bool:
         before = before[joint:]
     if GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
         return True
-    if _COUNTER_AFTER.search(text[end : end + 80]) and _quoted_or_reported(original, text, start, end):
-        return True
-    return _quoted_or_reported(original, text, start, end) and _outside_quotes_words(original) >= 2
+    # Quoted words with a comment after them, or with words of the reply's own around them.
+    return _has_quotation(original) and bool(
+        _COUNTER_AFTER.search(text[end : end + 80]) or _outside_quotes_words(original) >= 2
+    )
 
 
-def _quoted_or_reported(original: str, text: str, start: int, end: int) -> bool:
-    if '"' not in original and "'" not in original:
-        return False
-    return bool(_QUOTES.search(original))
+def _has_quotation(original: str) -> bool:
+    return ('"' in original or "'" in original) and bool(_QUOTES.search(original))
 
 
 def _outside_quotes_words(original: str) -> int:
