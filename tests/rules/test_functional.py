@@ -64,40 +64,28 @@ def test_threats_are_recognised(judged):
     assert recall >= 0.95
 
 
-def test_the_second_set_holds_its_measured_level():
-    # Written by someone who saw neither the rules nor the first set; used as a second
-    # development set. Implicit derogation (stereotypes that need world knowledge) is the known gap.
+@pytest.mark.parametrize(
+    ("file_name", "accuracy", "threat_recall"),
+    [
+        # Written by someone who saw neither the rules nor the first set; used as a second
+        # development set. Implicit derogation (stereotypes that need world knowledge) is the known gap.
+        ("functional_holdout.jsonl", 0.93, 0.98),
+        # Written blind by a third writer and measured once before any change it prompted (89.6%
+        # overall, 72.9% threat recall); it has since been used as a third development set.
+        ("functional_final.jsonl", 0.94, 0.96),
+        # Written blind by a fourth writer and measured once before any change it prompted (89.4%
+        # overall, 80.9% threat recall); since used as a fourth development set.
+        ("functional_blind.jsonl", 0.92, 0.95),
+    ],
+)
+def test_each_later_set_holds_its_measured_level(file_name, accuracy, threat_recall):
     engine = Engine()
-    cases = [json.loads(x) for x in CASES.with_name("functional_holdout.jsonl").read_text().splitlines() if x]
-    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
-    threats = [c for c in cases if c["threat"]]
-    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
-    assert right / len(cases) >= 0.93
-    assert caught / len(threats) >= 0.98
-
-
-def test_the_third_set_holds_its_measured_level():
-    # Written blind by a third writer and measured once before any change it prompted (89.6%
-    # overall, 72.9% threat recall); it has since been used as a third development set.
-    engine = Engine()
-    cases = [json.loads(x) for x in CASES.with_name("functional_final.jsonl").read_text().splitlines() if x]
-    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
-    threats = [c for c in cases if c["threat"]]
-    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
-    assert right / len(cases) >= 0.94
-    assert caught / len(threats) >= 0.96
-
-
-def test_the_fourth_set_holds_its_measured_level():
-    # Written blind by a fourth writer and measured once before any change it prompted (89.4%
-    # overall, 80.9% threat recall); since used as a fourth development set.
-    engine = Engine()
-    cases = [json.loads(x) for x in CASES.with_name("functional_blind.jsonl").read_text().splitlines() if x]
-    right = sum((3 in engine.classify(c["text"]).rules) == c["hateful"] for c in cases)
-    threats = [c for c in cases if c["threat"]]
-    caught = sum(engine.classify(c["text"]).hit("threat") is not None for c in threats)
-    assert right / len(cases) >= 0.92
-    assert caught / len(threats) >= 0.95
+    cases = [json.loads(x) for x in CASES.with_name(file_name).read_text().splitlines() if x]
+    verdicts = [engine.classify(c["text"]) for c in cases]
+    right = sum((3 in v.rules) == c["hateful"] for c, v in zip(cases, verdicts, strict=True))
+    caught = [v.hit("threat") is not None for c, v in zip(cases, verdicts, strict=True) if c["threat"]]
+    assert right / len(cases) >= accuracy
+    assert sum(caught) / len(caught) >= threat_recall
 
 
 def test_figures_of_speech_are_not_threats(judged):
