@@ -68,7 +68,7 @@ class Engine:
             for name, detect in self._text_detectors:
                 cues.extend(self._run(name, detect, doc if name in _READ_QUOTED else said))
             # The statistical stage last: where the rules already flagged rule 1-3 trouble it has
-            # nothing to add and its expensive half is skipped.
+            # nothing to add and is skipped.
             flagged = any(c.rule in (1, 2, 3) for c in cues)
             cues.extend(self._run("learned", lambda d: learned.detect(d, flagged=flagged), doc))
         if author is not None:
