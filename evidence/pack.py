@@ -721,15 +721,21 @@ Made by SaferPol {tool_version()}.
 
 
 def _zip_add(
-    archive: zipfile.ZipFile, sums: list[tuple[str, str]] | None, when: datetime, name: str, content: bytes
+    archive: zipfile.ZipFile,
+    sums: list[tuple[str, str]] | None,
+    when: datetime,
+    name: str,
+    content: bytes,
+    sha256: str | None = None,
 ) -> None:
+    """Add one file; `sha256`, when given, is the content's, already checked (a stored file's)."""
     # Every entry carries the pack's own time (UTC), not the times files happened to be written.
     info = zipfile.ZipInfo(name, date_time=when.astimezone(UTC).timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o444 << 16  # read-only when unzipped
     archive.writestr(info, content)
     if sums is not None:
-        sums.append((name, hashlib.sha256(content).hexdigest()))
+        sums.append((name, sha256 or hashlib.sha256(content).hexdigest()))
 
 
 def selected_items(*, account: CampaignAccount, codes) -> list[Item]:
@@ -857,6 +863,9 @@ def evidence_pack_build(
             .order_by("id")
         ):
             artefacts_by_item[artefact.item_id].append(artefact)
+    plans = {item.id: plan_item_files(artefacts_by_item.get(item.id, []), redacted=redacted) for item in items}
+    # Who made each file, read once for the whole pack rather than once per item.
+    file_events = _artefact_events([str(f.artefact.code) for files, _ in plans.values() for f in files])
 
     temporary = out_path.with_name(f".{out_path.name}.{uuid.uuid4().hex}.part")
     try:
@@ -870,13 +879,12 @@ def evidence_pack_build(
             for number, item in enumerate(items, start=1):
                 folder = folder_name(number, item)
                 record = item_record(item)
-                files, missing = plan_item_files(artefacts_by_item.get(item.id, []), redacted=redacted)
-                events = _artefact_events([str(f.artefact.code) for f in files])
+                files, missing = plans[item.id]
                 listed: list[dict] = []
                 for file in files:
-                    file.content = _read_verified(file.artefact)
-                    file.events = events.get(str(file.artefact.code), {})
-                    add(f"{folder}/{file.name}", file.content)
+                    file.content = _read_verified(file.artefact)  # checked against its SHA-256, so that is its sum
+                    file.events = file_events.get(str(file.artefact.code), {})
+                    add(f"{folder}/{file.name}", file.content, sha256=file.artefact.sha256)
                     listed.append(_file_entry(file, folder=folder, item_code=record["code"]))
                     if file.in_place_of_original:
                         withheld.append(str(file.about.code))
