@@ -159,7 +159,8 @@ def _write_once(path: Path, content: bytes) -> None:
         os.close(directory)
 
 
-def _sha256_file(path: Path) -> tuple[str, int]:
+def file_sha256(path: Path) -> tuple[str, int]:
+    """A file's SHA-256 and size, read a block at a time."""
     digest = hashlib.sha256()
     size = 0
     with open(path, "rb") as handle:
@@ -214,7 +215,7 @@ def artefact_store(
     except FileExistsError:
         # An earlier attempt wrote the file but its row was never committed. The same bytes are
         # adopted; anything else stays untouched and is reported.
-        found_sha256, _ = _sha256_file(path)
+        found_sha256, _ = file_sha256(path)
         if found_sha256 != sha256:
             raise ArtefactConflict(
                 f"{file_name} already exists with different content; it was left untouched"
@@ -506,7 +507,7 @@ def evidence_verify() -> list[str]:
             file_problems.append(f"{label} no longer matches its capture event in the custody log")
         path = artefact_path(artefact)
         try:
-            sha256, size = _sha256_file(path)
+            sha256, size = file_sha256(path)
         except FileNotFoundError:
             file_problems.append(f"{label} is missing")
             continue

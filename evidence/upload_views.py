@@ -264,9 +264,9 @@ def upload_screenshot(request: HttpRequest) -> HttpResponse:
         account = _account_for_upload(request)
     form = ScreenshotForm(request.POST, request.FILES, auto_id=ATTACH_IDS if attach else NEW_IDS)
     if form.is_valid():
+        upload = form.cleaned_data["screenshot"]
         try:
-            data = read_upload(form.cleaned_data["screenshot"], limit=MAX_SCREENSHOT_BYTES)
-            upload = form.cleaned_data["screenshot"]
+            data = read_upload(upload, limit=MAX_SCREENSHOT_BYTES)
             result = screenshot_upload(
                 user=request.user,
                 data=data,

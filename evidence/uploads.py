@@ -323,10 +323,9 @@ def _author(*, account: CampaignAccount, platform: str, handle: str, name: str) 
 
 
 def _store_upload(
-    *, item: Item, data: bytes, media_type: str, user, reason: str, detail: dict
+    *, item: Item, data: bytes, sha256: str, media_type: str, user, reason: str, detail: dict
 ) -> tuple[Artefact, CustodyEvent]:
     """Write the file once as the item's UPLOAD artefact and log the upload in the custody log."""
-    sha256 = hashlib.sha256(data).hexdigest()
     # Several files may document one item (the post, then the author's profile); the very same
     # file twice adds nothing and is refused.
     if Artefact.objects.filter(item=item, kind=Artefact.Kind.UPLOAD, sha256=sha256).exists():
@@ -431,6 +430,7 @@ def screenshot_upload(
         artefact, _ = _store_upload(
             item=item,
             data=data,
+            sha256=sha256,
             media_type=checked.media_type,
             user=user,
             reason=reason,
@@ -636,6 +636,7 @@ def _message_items(*, account: CampaignAccount, messages: list[ChatMessage], zon
 
 @dataclass(frozen=True)
 class _Chat:
+    sha256: str  # the file's
     format: str
     date_order: str
     messages: int
@@ -668,8 +669,10 @@ def _chat_read(*, account: CampaignAccount, data: bytes, name: str, zone: ZoneIn
         )
     if len(messages) > MAX_IMPORT_MESSAGES:
         raise UploadRefused(f"The chat holds more than {MAX_IMPORT_MESSAGES:,} messages; that is more than one import.")
-    chat = {"file_name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "format": parsed.format}
+    sha256 = hashlib.sha256(data).hexdigest()
+    chat = {"file_name": name, "sha256": sha256, "bytes": len(data), "format": parsed.format}
     return _Chat(
+        sha256=sha256,
         format=parsed.format,
         date_order=parsed.date_order,
         messages=len(messages),
@@ -713,7 +716,7 @@ def whatsapp_upload(
     zone = time_zone_named(time_zone or settings.TIME_ZONE)
     name = shown_name(file_name)
     chat = _chat_read(account=account, data=data, name=name, zone=zone, date_order=date_order)
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = chat.sha256
     result = ImportResult(
         file_name=name,
         sha256=sha256,
@@ -745,6 +748,7 @@ def whatsapp_upload(
             result.artefact, _ = _store_upload(
                 item=anchor,
                 data=data,
+                sha256=sha256,
                 media_type="application/zip" if is_zip else "text/plain",
                 user=user,
                 reason=reason,
