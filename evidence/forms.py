@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from evidence.incidents import author_on_account
+from evidence.incidents import TEXT_FIELDS, author_on_account
 from evidence.models import Incident
 from moderation.models import CampaignAccount, Item
 
@@ -101,13 +101,7 @@ def incident_initial(incident: Incident) -> dict:
         "title": incident.title,
         "author": incident.author.handle if incident.author_id else "",
         "occurred_at": incident.occurred_at,
-        "what_happened": incident.what_happened,
-        "evidence_held": incident.evidence_held,
-        "suspect": incident.suspect,
-        "evidence_needed": incident.evidence_needed,
-        "impact": incident.impact,
-        "platform_references": incident.platform_references,
-        "police_references": incident.police_references,
+        **{name: getattr(incident, name) for name, _ in TEXT_FIELDS},
         "status": incident.status,
         "items": [item.code for item in incident.items.all()],
     }

@@ -20,7 +20,7 @@ from evidence.tables import IncidentTable
 from evidence.views import uuid_or_404
 from moderation.models import Author, CampaignAccount, Item, Membership
 from moderation.selectors import item_for_user
-from moderation.views import paginate_lazily
+from moderation.views import page_number, paginate_lazily
 from team.backends import client_ip
 
 _FIELD_LABELS = {
@@ -87,7 +87,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     table = IncidentTable(rows.annotate(item_count=Count("items")))
     RequestConfig(request, paginate=False).configure(table)
-    paginate_lazily(table, page=_page(request), per_page=50)
+    paginate_lazily(table, page=page_number(request.GET), per_page=50)
     return render(
         request,
         "evidence/incidents.html",
@@ -197,10 +197,3 @@ def incident_edit(request: HttpRequest, code: str) -> HttpResponse:
         {"form": form, "account": incident.account, "incident": incident},
         status=400 if form.is_bound else 200,
     )
-
-
-def _page(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        return 1

@@ -36,6 +36,7 @@ TEXT_FIELDS = (
     ("police_references", "Police reference numbers (crime or incident numbers)"),
 )
 EDITABLE_FIELDS = ("title", "author", "occurred_at", *(name for name, _ in TEXT_FIELDS), "status", "items")
+CANNOT_WRITE = "Your role on this account can read the incident log but not change it."
 
 
 class IncidentInvalid(Exception):
@@ -65,7 +66,7 @@ def incident_for_user(user, code, *, to_write: bool = False) -> tuple[Incident, 
     if membership is None:
         raise Http404("No such incident")
     if to_write and not membership.can_decide:
-        raise PermissionDenied("Your role on this account can read the incident log but not change it.")
+        raise PermissionDenied(CANNOT_WRITE)
     return incident, membership
 
 
@@ -79,7 +80,7 @@ def account_to_write_for_user(user, code) -> CampaignAccount:
     if membership is None:
         raise Http404("No such account")
     if not membership.can_decide:
-        raise PermissionDenied("Your role on this account can read the incident log but not change it.")
+        raise PermissionDenied(CANNOT_WRITE)
     return membership.account
 
 
@@ -219,6 +220,21 @@ def _changes(incident: Incident, values: dict, *, before_items: set[int]) -> dic
     return changed
 
 
+def _require_writer(*, user, account: CampaignAccount) -> None:
+    membership = Membership.objects.filter(user=user, account=account).first()
+    if membership is None or not membership.can_decide:
+        raise PermissionDenied(CANNOT_WRITE)
+
+
+def _save(incident: Incident, values: dict) -> None:
+    """Store the checked values on the incident, its replies included."""
+    for name in EDITABLE_FIELDS:
+        if name != "items":
+            setattr(incident, name, values[name])
+    incident.save()
+    incident.items.set(values["items"])
+
+
 def _record_change(
     *, incident: Incident, user, action: str, verb_summary: str, changes: dict, reason: str, ip_address
 ) -> None:
@@ -246,17 +262,11 @@ def incident_create(
     *, account: CampaignAccount, user, data: dict, reason: str = "", ip_address: str | None = None
 ) -> Incident:
     """Open an incident on an account; the person must be its owner or a co-moderator."""
-    membership = Membership.objects.filter(user=user, account=account).first()
-    if membership is None or not membership.can_decide:
-        raise PermissionDenied("Your role on this account can read the incident log but not change it.")
+    _require_writer(user=user, account=account)
     values = _clean(account=account, data=data)
     incident = Incident(account=account, created_by=user, updated_by=user)
     changes = _changes(incident, values, before_items=set())
-    for name in EDITABLE_FIELDS:
-        if name != "items":
-            setattr(incident, name, values[name])
-    incident.save()
-    incident.items.set(values["items"])
+    _save(incident, values)
     _record_change(
         incident=incident,
         user=user,
@@ -272,9 +282,7 @@ def incident_create(
 @transaction.atomic
 def incident_update(*, incident: Incident, user, data: dict, reason: str, ip_address: str | None = None) -> bool:
     """Change an incident; False (and nothing recorded) when nothing changed. A reason is required."""
-    membership = Membership.objects.filter(user=user, account=incident.account).first()
-    if membership is None or not membership.can_decide:
-        raise PermissionDenied("Your role on this account can read the incident log but not change it.")
+    _require_writer(user=user, account=incident.account)
     reason = reason.strip()
     if not reason:
         raise IncidentInvalid("Say why you are changing the incident; it goes into the custody log.")
@@ -284,12 +292,8 @@ def incident_update(*, incident: Incident, user, data: dict, reason: str, ip_add
     changes = _changes(incident, values, before_items=before_items)
     if not changes:
         return False
-    for name in EDITABLE_FIELDS:
-        if name != "items":
-            setattr(incident, name, values[name])
     incident.updated_by = user
-    incident.save()
-    incident.items.set(values["items"])
+    _save(incident, values)
     summary = "Incident closed" if changes.get("status") == Incident.Status.CLOSED else "Incident updated"
     if changes.get("status") == Incident.Status.OPEN:
         summary = "Incident reopened"

@@ -51,6 +51,15 @@ class Rectangle:
         return {"x": self.x, "y": self.y, "width": self.width, "height": self.height}
 
 
+def is_redactable(artefact: Artefact) -> bool:
+    """Whether a redacted copy can be made of this file: a captured original picture."""
+    return (
+        artefact.status == Artefact.Status.CAPTURED
+        and artefact.derived_from_id is None
+        and artefact.media_type in REDACTABLE_TYPES
+    )
+
+
 def _require_decider(*, user, artefact: Artefact) -> None:
     membership = Membership.objects.filter(user=user, account_id=artefact.item.account_id).first()
     if membership is None or not membership.can_decide:

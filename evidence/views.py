@@ -24,20 +24,19 @@ from evidence.models import Artefact, CustodyEvent, Pack
 from evidence.pack import MAX_SELECTED_ITEMS, PACK_FILE_NAMES, PackError, extension_for, folder_name, pack_create
 from evidence.redactions import (
     MAX_NOTE_CHARS,
-    REDACTABLE_TYPES,
     EvidenceNoteRefused,
     artefact_annotate,
     artefact_redact,
+    is_redactable,
     parse_rectangles,
     picture_size,
 )
 from evidence.selectors import INLINE_IMAGE_TYPES, artefact_for_user, custody_events_for_user
-from evidence.services import _sha256_file as file_sha256
-from evidence.services import artefact_path, custody_append
+from evidence.services import artefact_path, custody_append, file_sha256
 from evidence.tables import CustodyTable
 from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
-from moderation.views import paginate_lazily
+from moderation.views import page_number, paginate_lazily
 
 # Session key: the pictures this person chose to show on item pages (until they hide them again).
 REVEALED_SESSION_KEY = "evidence_revealed"
@@ -96,17 +95,22 @@ def _selection(request: HttpRequest) -> list[str]:
     return [code for code in value if isinstance(code, str)] if isinstance(value, list) else []
 
 
-def _selected_items(request: HttpRequest) -> list[Item]:
-    """The picked replies still on the person's accounts, in the order picked."""
-    codes = _selection(request)
-    if not codes:
-        return []
-    found = {
+def _items_by_code(request: HttpRequest, codes: list[str]) -> dict[str, Item]:
+    """Those of the replies named by these codes that are on the person's accounts, by code."""
+    return {
         str(item.code): item
         for item in Item.objects.filter(code__in=codes, account__memberships__user=request.user).select_related(
             "account", "author"
         )
     }
+
+
+def _selected_items(request: HttpRequest) -> list[Item]:
+    """The picked replies still on the person's accounts, in the order picked."""
+    codes = _selection(request)
+    if not codes:
+        return []
+    found = _items_by_code(request, codes)
     return [found[code] for code in codes if code in found]
 
 
@@ -188,12 +192,7 @@ def _posted_items(request: HttpRequest) -> list[Item]:
             codes.append(code)
     if len(codes) > MAX_SELECTED_ITEMS:
         raise Http404("No such item")
-    found = {
-        str(item.code): item
-        for item in Item.objects.filter(code__in=codes, account__memberships__user=request.user).select_related(
-            "account", "author"
-        )
-    }
+    found = _items_by_code(request, codes)
     if len(found) != len(codes):
         raise Http404("No such item")
     return [found[code] for code in codes]
@@ -366,7 +365,7 @@ def artefact_view(request: HttpRequest, code: str) -> HttpResponse:
 def artefact_reveal(request: HttpRequest, code: str) -> HttpResponse:
     """Show (or hide again) a picture on its item's page; showing it is a REVEAL in the custody log."""
     artefact, _ = artefact_for_user(request.user, code)
-    back = reverse("moderation:item", kwargs={"code": artefact.item.code}) + "#evidence"
+    back = _item_evidence_url(artefact)
     revealed = [value for value in request.session.get(REVEALED_SESSION_KEY, []) if value != str(artefact.code)]
     if request.POST.get("hide"):
         request.session[REVEALED_SESSION_KEY] = revealed
@@ -428,11 +427,7 @@ def artefact_note(request: HttpRequest, code: str) -> HttpResponse:
 def artefact_redaction(request: HttpRequest, code: str) -> HttpResponse:
     """Make a copy of a picture with areas filled black, logged as a REDACT event; the original stays."""
     artefact = _writable_artefact(request, code)
-    redactable = (
-        artefact.status == Artefact.Status.CAPTURED
-        and artefact.derived_from_id is None
-        and artefact.media_type in REDACTABLE_TYPES
-    )
+    redactable = is_redactable(artefact)
     form = RedactionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -490,11 +485,7 @@ def custody_log(request: HttpRequest) -> HttpResponse:
             raise Http404("No such account")
     table = CustodyTable(custody_events_for_user(request.user, item=item, account=account))
     RequestConfig(request, paginate=False).configure(table)
-    try:
-        page = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page = 1
-    paginate_lazily(table, page=page, per_page=50)
+    paginate_lazily(table, page=page_number(request.GET), per_page=50)
     return render(
         request,
         "evidence/custody.html",

@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,7 +71,7 @@ def _queue_context(request: HttpRequest, params: QueryDict) -> dict:
     items = filterset.qs if filterset.is_valid() else Item.objects.none()
     table = ItemTable(items)
     RequestConfig(request, paginate=False).configure(table)
-    paginate_lazily(table, page=_page(params), per_page=_per_page(params))
+    paginate_lazily(table, page=page_number(params), per_page=_per_page(params))
     memberships = {m.account_id: m for m in Membership.objects.filter(user=request.user).select_related("account")}
     _annotate_suggestions(table, memberships)
     return {
@@ -109,7 +109,7 @@ def _per_page(params: QueryDict) -> int:
         return settings.SAFERPOL_QUEUE_PAGE_SIZE
 
 
-def _page(params: QueryDict) -> int:
+def page_number(params: QueryDict) -> int:
     try:
         return max(1, int(params.get("page", 1)))
     except ValueError:
@@ -193,6 +193,8 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _item_context(user, item: Item, membership: Membership, form: DecisionForm | None = None) -> dict:
+    # The hits are read by the page, the suggestion and the flagged-or-not heading: one query for all.
+    prefetch_related_objects([item], "hits")
     options, capabilities = _decision_options(item, membership)
     return {
         "item": item,
@@ -304,7 +306,7 @@ def action_reference(request: HttpRequest, code: str) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     table = AuditTable(selectors.audit_events_for_user(request.user))
     RequestConfig(request, paginate=False).configure(table)
-    paginate_lazily(table, page=_page(request.GET), per_page=50)
+    paginate_lazily(table, page=page_number(request.GET), per_page=50)
     return render(request, "moderation/audit.html", {"table": table})
 
 
@@ -329,12 +331,7 @@ def accounts(request: HttpRequest) -> HttpResponse:
 
 def _account_for_user(user, code: str, *, owner: bool = False) -> tuple[CampaignAccount, Membership]:
     """The account and the person's membership; 404 to outsiders, 403 to non-owners when changing."""
-    membership = Membership.objects.select_related("account").filter(user=user, account__code=code).first()
-    if membership is None:
-        raise Http404("No such account")
-    if owner and membership.role != Role.OWNER:
-        raise PermissionDenied("Only the account's owners can change its thresholds.")
-    return membership.account, membership
+    return selectors.account_for_user(user, code, owners_only_to="change its thresholds" if owner else "")
 
 
 @login_required

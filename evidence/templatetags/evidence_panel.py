@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from evidence.redactions import REDACTABLE_TYPES, annotation_note_for
+from evidence.redactions import annotation_note_for, is_redactable
 from evidence.selectors import INLINE_IMAGE_TYPES, item_artefacts
 from evidence.views import REVEALED_SESSION_KEY
 
@@ -17,8 +17,8 @@ def evidence_panel(context, item, membership=None) -> dict:
     revealed = set(request.session.get(REVEALED_SESSION_KEY, [])) if request is not None else set()
     rows = []
     for artefact in item_artefacts(item):
-        picture = artefact.status == artefact.Status.CAPTURED and artefact.media_type in INLINE_IMAGE_TYPES
         captured = artefact.status == artefact.Status.CAPTURED
+        picture = captured and artefact.media_type in INLINE_IMAGE_TYPES
         is_note = artefact.kind == artefact.Kind.ANNOTATION
         rows.append(
             {
@@ -28,7 +28,7 @@ def evidence_panel(context, item, membership=None) -> dict:
                 # An annotation's words are the team's own: shown (escaped), not hidden like evidence.
                 "note": annotation_note_for(artefact) if is_note and captured else None,
                 "can_annotate": captured and not is_note,
-                "can_redact": captured and artefact.derived_from_id is None and artefact.media_type in REDACTABLE_TYPES,
+                "can_redact": is_redactable(artefact),
             }
         )
     return {
