@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from moderation.models import AuditEvent
 from moderation.services import audit_record
 from team.models import ApiToken, token_digest
 
@@ -24,10 +25,6 @@ DISPLAY_PREFIX_LENGTH = 12
 MAX_TOKEN_LENGTH = 200
 # Recording every use would turn each read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-# Not yet in AuditEvent.Verb's choices (a migration is pending); the field accepts them already.
-VERB_TOKEN_CREATED = "token_created"
-VERB_TOKEN_REVOKED = "token_revoked"
 
 
 def api_tokens_for_user(user) -> QuerySet[ApiToken]:
@@ -47,7 +44,7 @@ def api_token_create(*, user, name: str, ip_address: str | None = None, source: 
         user=user, name=name.strip()[:100], prefix=raw[:DISPLAY_PREFIX_LENGTH], digest=token_digest(raw)
     )
     audit_record(
-        verb=VERB_TOKEN_CREATED,
+        verb=AuditEvent.Verb.TOKEN_CREATED,
         actor=user,
         obj=token,
         summary=f"API token '{token.name}' ({token.prefix}…) created",
@@ -68,7 +65,7 @@ def api_token_revoke(*, token: ApiToken, by, ip_address: str | None = None) -> A
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(
-        verb=VERB_TOKEN_REVOKED,
+        verb=AuditEvent.Verb.TOKEN_REVOKED,
         actor=by,
         obj=token,
         summary=f"API token '{token.name}' ({token.prefix}…) revoked",

@@ -15,7 +15,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from moderation.models import CampaignAccount, Membership, Role
+from moderation.models import AuditEvent, CampaignAccount, Membership, Role
 from moderation.services import audit_record
 from team import selectors
 from team.models import Invitation, token_digest
@@ -66,7 +66,7 @@ def member_add(*, account: CampaignAccount, user, role: str, by=None) -> Members
         return member_set_role(membership=membership, role=role, by=by)
     membership = Membership.objects.create(account=account, user=user, role=role)
     audit_record(
-        verb="member_added",
+        verb=AuditEvent.Verb.MEMBER_ADDED,
         actor=by,
         account=account,
         obj=account,
@@ -94,7 +94,7 @@ def member_set_role(*, membership: Membership, role: str, by) -> Membership:
     membership.save(update_fields=["role"])
     was = Role(before).label.lower()
     audit_record(
-        verb="role_changed",
+        verb=AuditEvent.Verb.ROLE_CHANGED,
         actor=by,
         account=account,
         obj=account,
@@ -117,7 +117,7 @@ def member_remove(*, membership: Membership, by) -> None:
     username, role = membership.user.username, membership.role
     membership.delete()
     audit_record(
-        verb="member_removed",
+        verb=AuditEvent.Verb.MEMBER_REMOVED,
         actor=by,
         account=account,
         obj=account,
@@ -144,7 +144,7 @@ def member_invite(*, account: CampaignAccount, role: str, note: str, by) -> tupl
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     audit_record(
-        verb="invited",
+        verb=AuditEvent.Verb.INVITED,
         actor=by,
         account=account,
         obj=invitation,
@@ -163,7 +163,7 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit_record(
-        verb="invitation_revoked",
+        verb=AuditEvent.Verb.INVITATION_REVOKED,
         actor=by,
         account=invitation.account,
         obj=invitation,
@@ -196,7 +196,7 @@ def invitation_accept(*, secret: str, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_by", "accepted_at"])
     audit_record(
-        verb="member_added",
+        verb=AuditEvent.Verb.MEMBER_ADDED,
         actor=user,
         account=invitation.account,
         obj=invitation,
@@ -266,7 +266,7 @@ def two_step_confirm(*, user, device: TOTPDevice, code: str, ip_address: str | N
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit_record(
-            verb="two_step",
+            verb=AuditEvent.Verb.TWO_STEP,
             actor=user,
             summary=f"{user.username} turned on two-step verification",
             detail={"device": device.name},
@@ -286,7 +286,7 @@ def recovery_codes_regenerate(*, user, ip_address: str | None = None) -> list[st
     codes = [StaticToken.random_token() for _ in range(settings.SAFERPOL_RECOVERY_CODES)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     audit_record(
-        verb="two_step",
+        verb=AuditEvent.Verb.TWO_STEP,
         actor=user,
         summary=f"{user.username} made a new set of recovery codes",
         detail={"count": len(codes)},
@@ -313,7 +313,7 @@ def two_step_verify(*, user, code: str, ip_address: str | None = None) -> Device
     matched = django_otp.verify_token(user, device.persistent_id, code)
     if matched is None:
         audit_record(
-            verb="login_failed",
+            verb=AuditEvent.Verb.LOGIN_FAILED,
             summary=f"Wrong two-step code for {user.username!r}",
             detail={"username": user.username, "step": "two_step"},
             ip_address=ip_address,
@@ -322,7 +322,7 @@ def two_step_verify(*, user, code: str, ip_address: str | None = None) -> Device
     if isinstance(matched, StaticDevice):
         left = matched.token_set.count()
         audit_record(
-            verb="two_step",
+            verb=AuditEvent.Verb.TWO_STEP,
             actor=user,
             summary=f"{user.username} signed in with a recovery code ({left} left)",
             detail={"recovery_codes_left": left},

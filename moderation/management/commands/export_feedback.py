@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from moderation.exports import DigestWriter
 from moderation.feedback import feedback_for_export, feedback_line
-from moderation.models import AuditEvent, CampaignAccount, Platform
+from moderation.management.export_options import account_by_handle, digest_output
+from moderation.models import AuditEvent, CampaignAccount
 from moderation.services import audit_record
 
 
@@ -29,20 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="file to write (FILE.jsonl), or - for standard output")
 
     def handle(self, *args, **options) -> None:
-        account = self._account(options["account"])
+        account = account_by_handle(options["account"])
         target = options["output"]
-        if target == "-":
-            writer = DigestWriter(lambda data: self.stdout.write(data.decode("utf-8"), ending=""))
+        with digest_output(self, target) as writer:
             counts = self._write(writer, account)
-            self.stdout.flush()
-        else:
-            try:
-                handle = open(target, "wb")  # noqa: SIM115 (closed below, after the last block is flushed)
-            except OSError as exc:
-                raise CommandError(f"Cannot write to {target}: {exc.strerror or exc}") from exc
-            with handle:
-                writer = DigestWriter(handle.write)
-                counts = self._write(writer, account)
 
         total = sum(counts.values())
         covered = [account] if account is not None else sorted(counts, key=lambda a: (a.platform, a.handle))
@@ -75,25 +66,4 @@ class Command(BaseCommand):
         for feedback in feedback_for_export(account=account).iterator(chunk_size=500):
             writer.write(json.dumps(feedback_line(feedback), ensure_ascii=False) + "\n")
             counts[feedback.account] = counts.get(feedback.account, 0) + 1
-        writer.flush()
         return counts
-
-    def _account(self, handle: str) -> CampaignAccount | None:
-        handle = handle.strip()
-        if not handle:
-            return None
-        accounts = CampaignAccount.objects.all()
-        platform, _, rest = handle.partition(":")
-        if rest and platform in Platform.values:  # "x:handle" picks one when a handle is on two platforms
-            accounts, handle = accounts.filter(platform=platform), rest
-        handle = handle.lstrip("@")
-        matches = list(accounts.filter(handle__iexact=handle))
-        if not matches:
-            raise CommandError(f"No campaign account with the handle {handle!r}.")
-        if len(matches) > 1:
-            platforms = ", ".join(sorted(account.platform for account in matches))
-            raise CommandError(
-                f"The handle {handle!r} is on more than one platform ({platforms}); "
-                f"name one as PLATFORM:HANDLE, for example {matches[0].platform}:{handle}."
-            )
-        return matches[0]

@@ -13,8 +13,9 @@ from datetime import date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moderation.exports import DigestWriter, export_audit, export_filters, export_items, export_write
-from moderation.models import CampaignAccount, Export, Platform
+from moderation.exports import export_audit, export_filters, export_items, export_write
+from moderation.management.export_options import account_by_handle, digest_output
+from moderation.models import CampaignAccount, Export
 
 
 class Command(BaseCommand):
@@ -28,26 +29,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         fmt = options["fmt"]
-        account = self._account(options["account"])
+        account = account_by_handle(options["account"])
         since = self._since(options["since"])
         items = export_items(account=account, since=since)
         target = options["output"]
-
-        if target == "-":
-            # Decoding each block back to text costs little and keeps call_command(stdout=...) working.
-            writer = DigestWriter(lambda data: self.stdout.write(data.decode("utf-8"), ending=""))
+        with digest_output(self, target) as writer:
             count = export_write(stream=writer, items_queryset=items, fmt=fmt)
-            writer.flush()
-            self.stdout.flush()
-        else:
-            try:
-                handle = open(target, "wb")  # noqa: SIM115 (closed below, after the last block is flushed)
-            except OSError as exc:
-                raise CommandError(f"Cannot write to {target}: {exc.strerror or exc}") from exc
-            with handle:
-                writer = DigestWriter(handle.write)
-                count = export_write(stream=writer, items_queryset=items, fmt=fmt)
-                writer.flush()
 
         accounts = [account] if account else list(CampaignAccount.objects.order_by("platform", "handle"))
         export_audit(
@@ -65,26 +52,6 @@ class Command(BaseCommand):
             f"Exported {count:,} item{'s' if count != 1 else ''} as {fmt} to {where}: "
             f"{writer.bytes:,} bytes, sha256 {writer.sha256}"
         )
-
-    def _account(self, handle: str) -> CampaignAccount | None:
-        handle = handle.strip()
-        if not handle:
-            return None
-        accounts = CampaignAccount.objects.all()
-        platform, _, rest = handle.partition(":")
-        if rest and platform in Platform.values:  # "x:handle" picks one when a handle is on two platforms
-            accounts, handle = accounts.filter(platform=platform), rest
-        handle = handle.lstrip("@")
-        matches = list(accounts.filter(handle__iexact=handle))
-        if not matches:
-            raise CommandError(f"No campaign account with the handle {handle!r}.")
-        if len(matches) > 1:
-            platforms = ", ".join(sorted(account.platform for account in matches))
-            raise CommandError(
-                f"The handle {handle!r} is on more than one platform ({platforms}); "
-                f"name one as PLATFORM:HANDLE, for example {matches[0].platform}:{handle}."
-            )
-        return matches[0]
 
     def _since(self, raw: str) -> date | None:
         raw = raw.strip()
