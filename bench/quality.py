@@ -65,6 +65,11 @@ def setup_django() -> None:
     django.setup()
 
 
+def read_cases(path: Path) -> list[dict]:
+    """The functional cases in a JSON-lines file, one per non-blank line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def engine_reader():
     """text -> {"rules_1_3": bool, "rule_3": bool, "threat": bool} from the whole engine."""
     from moderation.rules.engine import Engine
@@ -202,7 +207,7 @@ def main() -> None:
 
     started = time.perf_counter()
     test_rows = {name: datasets.splits(name, limit=args.limit)["test"] for name in datasets.NAMES}
-    cases = [json.loads(line) for line in FUNCTIONAL_CASES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cases = read_cases(FUNCTIONAL_CASES)
     print("test rows: " + ", ".join(f"{name} {len(rows)}" for name, rows in test_rows.items()))
     print(f"functional cases: {len(cases)}")
 
@@ -221,7 +226,7 @@ def main() -> None:
     for label, path in FUNCTIONAL_SETS.items():
         if not path.exists():
             continue
-        set_cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        set_cases = read_cases(path)
         figures = score_functional(engine_read, set_cases, threats=True)
         report["functional_engine"][label] = figures
         print_functional(f"Functional cases ({label}, {len(set_cases)}), whole engine", figures)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from moderation.models import Action, AuditEvent, CampaignAccount, Decision, Item, Membership, RuleHit
+from moderation.models import Action, AuditEvent, CampaignAccount, Decision, Item, Membership, Role, RuleHit
 
 
 def accounts_for_user(user) -> QuerySet[CampaignAccount]:
@@ -23,6 +23,19 @@ def items_for_user(user) -> QuerySet[Item]:
         .prefetch_related(Prefetch("hits", queryset=RuleHit.objects.order_by("-severity", "rule")))
         .order_by("-severity", "-posted_at", "-id")
     )
+
+
+def account_for_user(user, code, *, owners_only_to: str = "") -> tuple[CampaignAccount, Membership]:
+    """The account and the person's membership; 404 to outsiders.
+
+    With `owners_only_to` (what only owners may do, e.g. "manage its members"), 403 to the others.
+    """
+    membership = Membership.objects.select_related("account").filter(user=user, account__code=code).first()
+    if membership is None:
+        raise Http404("No such account")
+    if owners_only_to and membership.role != Role.OWNER:
+        raise PermissionDenied(f"Only the account's owners can {owners_only_to}.")
+    return membership.account, membership
 
 
 def item_for_user(user, code: str, *, to_decide: bool = False) -> tuple[Item, Membership]:

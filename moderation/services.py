@@ -177,25 +177,24 @@ def _snapshot(fetched: FetchedAuthor) -> dict:
     return {**fetched.profile(), "seen_at": datetime.now(UTC).isoformat()}
 
 
-def _apply_verdict(
-    item: Item, verdict: Verdict, engine_version: str, thresholds: feedback.Thresholds | None = None
-) -> None:
+def _shortfalls(verdict: Verdict, thresholds: feedback.Thresholds | None) -> list[float | None]:
+    """Per hit, the account's threshold it falls short of, or None when it counts."""
+    return [feedback.below_threshold(thresholds or {}, hit.rule, hit.category, hit.score) for hit in verdict.hits]
+
+
+def _apply_verdict(item: Item, verdict: Verdict, engine_version: str, shortfalls: list[float | None]) -> None:
     """Flag the item when a hit reaches the account's threshold for its rule (every hit, without one).
 
     Hits below it are still stored (see `_hit_rows`) but leave the item clear; the severity is
     the worst of the hits that count.
     """
-    counting = [
-        hit
-        for hit in verdict.hits
-        if feedback.below_threshold(thresholds or {}, hit.rule, hit.category, hit.score) is None
-    ]
+    counting = [hit for hit, shortfall in zip(verdict.hits, shortfalls, strict=True) if shortfall is None]
     item.severity = max((Severity.from_name(hit.severity) for hit in counting), default=Severity.NONE)
     item.status = Item.Status.OPEN if counting else Item.Status.CLEAR
     item.engine_version = engine_version
 
 
-def _hit_rows(item: Item, verdict: Verdict, thresholds: feedback.Thresholds | None = None) -> list[RuleHit]:
+def _hit_rows(item: Item, verdict: Verdict, shortfalls: list[float | None]) -> list[RuleHit]:
     return [
         RuleHit(
             item=item,
@@ -204,9 +203,9 @@ def _hit_rows(item: Item, verdict: Verdict, thresholds: feedback.Thresholds | No
             score=hit.score,
             severity=Severity.from_name(hit.severity),
             reason=hit.reason,
-            below_threshold=feedback.below_threshold(thresholds or {}, hit.rule, hit.category, hit.score),
+            below_threshold=shortfall,
         )
-        for hit in verdict.hits
+        for hit, shortfall in zip(verdict.hits, shortfalls, strict=True)
     ]
 
 
@@ -304,10 +303,11 @@ def _item_create(
         snapshot,
         account={"handle": account.handle, "display_name": account.display_name},
     )
-    _apply_verdict(item, verdict, engine.VERSION, thresholds)
+    shortfalls = _shortfalls(verdict, thresholds)
+    _apply_verdict(item, verdict, engine.VERSION, shortfalls)
     with transaction.atomic():  # a savepoint, so a duplicate doesn't spoil the page
         item.save()
-    hits.extend(_hit_rows(item, verdict, thresholds))
+    hits.extend(_hit_rows(item, verdict, shortfalls))
     return item
 
 
@@ -386,6 +386,12 @@ def membership_for(*, user, account: CampaignAccount) -> Membership | None:
     return Membership.objects.filter(user=user, account=account).first()
 
 
+def _require_decider(*, user, account: CampaignAccount, to: str = "decide") -> None:
+    membership = membership_for(user=user, account=account)
+    if membership is None or not membership.can_decide:
+        raise PermissionDenied(f"Only the account's owner and co-moderators can {to}.")
+
+
 def decision_capability(
     *,
     account: CampaignAccount,
@@ -426,9 +432,7 @@ def item_decide(
         return item_flag_missed(item=item, user=user, rule=rule, note=note, ip_address=ip_address)
     if rule is not None:
         raise DecisionNotPossible("A rule goes only with the missed action, which flags a reply the rules let through.")
-    membership = membership_for(user=user, account=item.account)
-    if membership is None or not membership.can_decide:
-        raise PermissionDenied("Only the account's owner and co-moderators can decide.")
+    _require_decider(user=user, account=item.account)
     state = decision_capability(account=item.account, kind=kind, platform=item.platform)
     if state is not None and not state.available:
         raise DecisionNotPossible(state.reason)
@@ -506,9 +510,7 @@ def item_flag_missed(*, item: Item, user, rule: int | None, note: str = "", ip_a
     Adds a hit from the person (category "moderator"), records the decision, the feedback for
     the engine's test cases and an audit event, and captures evidence as for any flagged reply.
     """
-    membership = membership_for(user=user, account=item.account)
-    if membership is None or not membership.can_decide:
-        raise PermissionDenied("Only the account's owner and co-moderators can decide.")
+    _require_decider(user=user, account=item.account)
     if isinstance(rule, bool) or not isinstance(rule, int) or rule not in feedback.HUMAN_SEVERITY:
         raise DecisionNotPossible("Choose the rule (1 to 5) the reply breaks.")
     item = Item.objects.select_for_update().select_related("author", "account").get(pk=item.pk)
@@ -560,17 +562,26 @@ def _require_owner(*, user, account: CampaignAccount) -> None:
         raise PermissionDenied("Only the account's owners can change its thresholds.")
 
 
-def _threshold_key(rule: object, category: object) -> tuple[int, str]:
-    """A (rule, category) checked against what the engine reports; threats are refused."""
+def _threshold_target(rule: object, category: object) -> tuple[int, str]:
+    """A (rule, category) as typed or posted, read as a number and a lower-case category."""
     try:
         rule = int(str(rule).strip())
     except ValueError:
         raise ThresholdRefused("Rule must be a number from 1 to 5.") from None
-    category = str(category or "").strip().lower()
+    return rule, str(category or "").strip().lower()
+
+
+def _threshold_key(rule: object, category: object) -> tuple[int, str]:
+    """A (rule, category) checked against what the engine reports; threats are refused."""
+    rule, category = _threshold_target(rule, category)
     problem = feedback.category_problem(rule, category) or feedback.threshold_refusal(rule, category)
     if problem:
         raise ThresholdRefused(problem)
     return rule, category
+
+
+def _threshold_label(rule: int, category: str) -> str:
+    return f"rule {rule} {category}" if category else f"rule {rule} (every category)"
 
 
 @transaction.atomic
@@ -598,7 +609,7 @@ def account_threshold_set(
     threshold, _ = ScoreThreshold.objects.update_or_create(
         account=account, rule=rule, category=category, defaults={"min_score": value, "set_by": user}
     )
-    what = f"rule {rule} {category}" if category else f"rule {rule} (every category)"
+    what = _threshold_label(rule, category)
     audit_record(
         verb=AuditEvent.Verb.THRESHOLD,
         actor=user,
@@ -617,17 +628,13 @@ def account_threshold_remove(
 ) -> None:
     """Remove a threshold: hits of that rule (or category) flag again whatever their score."""
     _require_owner(user=user, account=account)
-    try:
-        rule = int(str(rule).strip())
-    except ValueError:
-        raise ThresholdRefused("Rule must be a number from 1 to 5.") from None
-    category = str(category or "").strip().lower()
+    rule, category = _threshold_target(rule, category)
     existing = ScoreThreshold.objects.select_for_update().filter(account=account, rule=rule, category=category).first()
     if existing is None:
         raise ThresholdRefused("There is no such threshold on this account.")
     before = existing.min_score
     existing.delete()
-    what = f"rule {rule} {category}" if category else f"rule {rule} (every category)"
+    what = _threshold_label(rule, category)
     audit_record(
         verb=AuditEvent.Verb.THRESHOLD,
         actor=user,
@@ -744,9 +751,7 @@ def action_record_reference(*, action: Action, user, reference: str, ip_address:
     action = Action.objects.select_for_update().select_related("decision__item__account").get(pk=action.pk)
     if action.status != Action.Status.MANUAL:
         raise DecisionNotPossible("Only a manual step waiting for its outcome can be given a reference.")
-    membership = membership_for(user=user, account=action.decision.item.account)
-    if membership is None or not membership.can_decide:
-        raise PermissionDenied("Only the account's owner and co-moderators can record this.")
+    _require_decider(user=user, account=action.decision.item.account, to="record this")
     reference = reference.strip()
     if not reference:
         raise DecisionNotPossible("Enter the reference number the platform gave you.")

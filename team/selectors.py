@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from moderation import selectors as moderation_selectors
 from moderation.models import CampaignAccount, Membership, Role
 from team.models import Invitation, token_digest
 
@@ -19,12 +19,7 @@ ROLE_ORDER = {Role.OWNER: 0, Role.MODERATOR: 1, Role.COMMS: 2}
 
 def account_for_user(user, code: str, *, manage: bool = False) -> tuple[CampaignAccount, Membership]:
     """The account and the person's membership; 404 to outsiders, 403 to non-owners when managing."""
-    membership = Membership.objects.select_related("account").filter(user=user, account__code=code).first()
-    if membership is None:
-        raise Http404("No such account")
-    if manage and membership.role != Role.OWNER:
-        raise PermissionDenied("Only the account's owners can manage its members.")
-    return membership.account, membership
+    return moderation_selectors.account_for_user(user, code, owners_only_to="manage its members" if manage else "")
 
 
 def member_for_user(user, code: str) -> Membership:

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from moderation.models import Role
-from moderation.views import client_ip
 from team import selectors, services
+from team.backends import client_ip
 from team.forms import CodeForm, InvitationForm, JoinForm, RoleForm
 
 # --- Members and invitations -------------------------------------------------------------
@@ -151,23 +151,21 @@ def _invitation_unusable(request: HttpRequest, problem: str) -> HttpResponse:
 # --- Two-step verification ---------------------------------------------------------------
 
 
+def _is_safe_next(request: HttpRequest, target: str) -> bool:
+    return bool(target) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return target if _is_safe_next(request, target) else reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(name: str, request: HttpRequest) -> str:
     target = request.GET.get("next", "")
     url = reverse(name)
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        url = f"{url}?{urlencode({'next': target})}"
-    return url
+    return f"{url}?{urlencode({'next': target})}" if _is_safe_next(request, target) else url
 
 
 def _verified(request: HttpRequest, device) -> None:
