@@ -86,6 +86,11 @@ def test_labels_follow_the_data_sets():
     dev = [r for r in hatemoji["test"] if r.id.startswith("dev-")]
     assert len(dev) == 591
     assert all(r.labels["hate"] == r.labels["offensive"] for s in hatemoji.values() for r in s)
+    # Threats are Hatemoji's "threateninglanguage" rows (all hateful); the other sets say nothing of threats.
+    threats = [r for s in hatemoji.values() for r in s if r.labels["threat"]]
+    assert len(threats) == 154 + sum(1 for r in dev if r.labels["threat"]) > 154
+    assert all(r.labels["hate"] for r in threats)
+    assert all(r.labels["threat"] is None for r in olid + davidson)
 
 
 @needs_data

@@ -12,6 +12,7 @@ Labels (None = the row says nothing about that head and is left out of it):
   offensive  OLID subtask_a OFF; Davidson class 0 (hate) or 1 (offensive); Hatemoji label_gold 1
   targeted   OLID subtask_b TIN (only for OFF rows: TIN vs UNT)
   hate       Davidson class 0; Hatemoji label_gold 1 (OLID does not label hate)
+  threat     Hatemoji type "threateninglanguage" (only Hatemoji labels threats)
 
 Data sets (see ../shared/data/README.md):
   olid      Zampieri et al. 2019, "Predicting the Type and Target of Offensive Posts in Social
@@ -89,7 +90,7 @@ def load_olid(data_dir: Path = DATA_DIR, limit: int | None = None) -> Iterator[R
                 return
             offensive = rec["subtask_a"] == "OFF"
             targeted = (rec["subtask_b"] == "TIN") if offensive else None
-            labels = {"offensive": offensive, "targeted": targeted, "hate": None}
+            labels = {"offensive": offensive, "targeted": targeted, "hate": None, "threat": None}
             yield Row(rec["id"], _text(rec["tweet"]), labels)
 
 
@@ -100,7 +101,7 @@ def load_davidson(data_dir: Path = DATA_DIR, limit: int | None = None) -> Iterat
             if limit is not None and n >= limit:
                 return
             cls = int(rec["class"])
-            labels = {"offensive": cls in (0, 1), "targeted": None, "hate": cls == 0}
+            labels = {"offensive": cls in (0, 1), "targeted": None, "hate": cls == 0, "threat": None}
             yield Row(rec[""], _text(rec["tweet"]), labels)
 
 
@@ -111,7 +112,8 @@ def load_hatemoji(data_dir: Path = DATA_DIR, limit: int | None = None) -> Iterat
                 if limit is not None and n >= limit:
                     break
                 hateful = rec["label_gold"] == "1"
-                labels = {"offensive": hateful, "targeted": None, "hate": hateful}
+                threat = rec["type"] == "threateninglanguage"
+                labels = {"offensive": hateful, "targeted": None, "hate": hateful, "threat": threat}
                 yield Row(prefix + rec["entry_id"], _text(rec["text"]), labels)
 
 

@@ -48,6 +48,11 @@ def electoral(s: str, start: int, end: int) -> bool:
     return bool(_ELECTORAL_RE.search(sentence(s, start, end)))
 
 
+def speaks_of_elections(s: str) -> bool:
+    """Anywhere in the reply: "we'll beat you in May" is about votes, not violence."""
+    return bool(_ELECTORAL_RE.search(s))
+
+
 # --- Mention, not use --------------------------------------------------------------------
 _DENOUNCE_RE = re.compile(
     r"\b(?:racis[mt]\w*|sexis[mt]\w*|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*"

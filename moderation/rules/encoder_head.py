@@ -68,75 +68,94 @@ def prepare(text: str) -> str:
     return _MENTIONS_RE.sub("@user", text)
 
 
-class OffensiveEncoderHead:
-    """The fine-tuned MiniLM: texts in, probabilities that each is offensive (OLID's sense) out."""
+class FineTunedHead:
+    """A fine-tuned MiniLM exported to ONNX: one text in, its logits out. The file's SHA-256 is
+    checked when it is loaded (``sha256=None`` skips that, for a model being evaluated)."""
 
-    def __init__(
-        self,
-        path: Path = MODEL_PATH,
-        *,
-        sha256: str | None = MODEL_SHA256,
-        threads: int | None = None,
-    ) -> None:
+    what = "model"
+    unavailable: type[RuntimeError] = EncoderHeadUnavailable
+
+    def __init__(self, path: Path, *, sha256: str | None, threads: int | None = None) -> None:
         if not path.is_file():
-            raise EncoderHeadUnavailable(
-                f"The offensive encoder head's model {path} is not there; "
-                "run training/train_encoder_head.py to build it."
-            )
+            raise self.unavailable(f"The {self.what}'s file {path} is not there; run its training script to build it.")
         if sha256 is not None:
             found = file_sha256(path)
             if found != sha256:
-                raise EncoderHeadUnavailable(
+                raise self.unavailable(
                     f"Refusing to run {path}: its SHA-256 is {found}, expected {sha256}. "
                     "The file is damaged or is not the model this code was checked with."
                 )
         self.path = path
         self.tokenizer = WordPieceTokenizer(max_tokens=MAX_TOKENS)
-        self._session = cpu_session(path, threads or threads_setting(EncoderHeadUnavailable))
+        self._session = cpu_session(path, threads or threads_setting(self.unavailable))
 
     def encode(self, text: str) -> list[int]:
         """Token ids of one text as the model reads it."""
         return self.tokenizer.encode(prepare(text))
 
+    def logits(self, text: str) -> np.ndarray:
+        ids = np.array([self.encode(text)], dtype=np.int64)
+        return self._session.run(
+            ["logits"],
+            {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)},
+        )[0][0]
+
+
+class OffensiveEncoderHead(FineTunedHead):
+    """The fine-tuned MiniLM: texts in, probabilities that each is offensive (OLID's sense) out."""
+
+    what = "offensive encoder head"
+
+    def __init__(self, path: Path = MODEL_PATH, *, sha256: str | None = MODEL_SHA256, threads: int | None = None):
+        super().__init__(path, sha256=sha256, threads=threads)
+
     def scores(self, texts: Sequence[str]) -> list[float]:
         """One probability in [0, 1] per text, in the order given."""
         out = []
         for text in texts:
-            ids = np.array([self.encode(text)], dtype=np.int64)
-            logits = self._session.run(
-                ["logits"],
-                {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)},
-            )[0][0]
+            logits = self.logits(text)
             # Softmax over (not offensive, offensive), written to stay finite for any logits.
             out.append(float(1.0 / (1.0 + np.exp(np.clip(logits[0] - logits[1], -500.0, 500.0)))))
         return out
 
 
+class Loaded:
+    """A process's one copy of a model, loaded and checked on first use (safe from any thread).
+    When it cannot load, ``get()`` answers None from then on and the reason is logged once."""
+
+    def __init__(self, load, description: str) -> None:
+        self._load = load
+        self._description = description
+        self._lock = threading.Lock()
+        self._model = None
+        self._refused: str | None = None
+
+    def get(self):
+        if self._model is None and self._refused is None:
+            with self._lock:
+                if self._model is None and self._refused is None:
+                    try:
+                        self._model = self._load()
+                    except (RuntimeError, ImportError) as exc:
+                        self._refused = str(exc)
+                        logger.warning("%s unavailable: %s", self._description, exc)
+        return self._model
+
+
 def metadata(path: Path = META_PATH) -> dict:
-    """The figures and validation-chosen thresholds written with the model ({} if there are none)."""
+    """The figures and validation-chosen thresholds written with a model ({} if there are none)."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-_lock = threading.Lock()
-_head: OffensiveEncoderHead | None = None
-_refused: str | None = None
+_loaded = Loaded(lambda: OffensiveEncoderHead(MODEL_PATH), "offensive encoder head (the n-gram head judges alone)")
 
 
 def encoder_head() -> OffensiveEncoderHead | None:
     """The process's one model, loaded and checked on first use; None (logged once) if it can't run."""
-    global _head, _refused
-    if _head is None and _refused is None:
-        with _lock:
-            if _head is None and _refused is None:
-                try:
-                    _head = OffensiveEncoderHead(MODEL_PATH)
-                except (EncoderHeadUnavailable, ImportError) as exc:
-                    _refused = str(exc)
-                    logger.warning("offensive encoder head unavailable, the n-gram head judges alone: %s", exc)
-    return _head
+    return _loaded.get()
 
 
 def offensive_scores(texts: Sequence[str]) -> list[float] | None:

@@ -37,7 +37,7 @@ class Register:
 class Engine:
     """Checks replies against the five LGA rules of engagement. Build once, classify many."""
 
-    VERSION = "rules-2.0"
+    VERSION = "rules-2.1"
     # Only the first MAX_CHARS characters of a reply are examined (see normalise.MAX_CHARS).
     MAX_CHARS = MAX_CHARS
 
@@ -71,6 +71,15 @@ class Engine:
             # nothing to add and is skipped.
             flagged = any(c.rule in (1, 2, 3) for c in cues)
             cues.extend(self._run("learned", lambda d: learned.detect(d, flagged=flagged), doc))
+            hate_found = any(c.rule == 3 for c in cues)
+            threat_found = any(c.rule == 2 and c.category == "threat" for c in cues)
+            cues.extend(
+                self._run(
+                    "second reading",
+                    lambda d: learned.second_reading(d, said, hate_found=hate_found, threat_found=threat_found),
+                    doc,
+                )
+            )
         if author is not None:
             cues.extend(self._run("anonymity", lambda a: anonymity.assess(a, account=account), author))
         return _verdict(cues)

@@ -808,6 +808,7 @@ def _words(s: str) -> list[tuple[str, int, int]]:
     return out
 
 
+@lru_cache(maxsize=64)  # analyse() and group_mentioned() read the same reply's line
 def _line(s: str) -> _Line:
     words = _words(s)
     out_words: list[str] = []

@@ -1,21 +1,28 @@
-"""The statistical stage: a linear model over word and character n-grams, trained on labelled
-tweets (training/train_text_model.py), read alongside the rules.
+"""The statistical stage, read after the rules.
 
-It catches offensive language the word lists don't know, and, only where the reply names a
-protected group, hate the grammar in groups.py didn't parse. It never outranks the rules: its
-hits are low or medium severity and say that they come from the model and how sure it is.
+``detect``: a linear model over word and character n-grams, trained on labelled tweets
+(training/train_text_model.py), with a fine-tuned MiniLM where it is unsure. It catches offensive
+language the word lists don't know, and, only where the reply names a protected group, hate the
+grammar in groups.py didn't parse. Its hits are low or medium severity.
+
+``second_reading``: a MiniLM fine-tuned on hate and threats (group_head.py) reads the replies the
+rules let through that name a protected group or use words of violence, for the wordings the
+grammar and the threat patterns don't know.
+
+Every hit from a model says that it comes from a model and how sure it is.
 """
 
 from __future__ import annotations
 
 import re
 
-from moderation.rules import encoder_head
+from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
-from moderation.rules.context import addresses_reader
+from moderation.rules.context import addresses_reader, speaks_of_elections
 from moderation.rules.groups import group_mentioned, plainly_stated, reported_or_quoted
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
+from moderation.rules.threats import NOT_VIOLENCE_AFTER, TRAFFIC
 from moderation.rules.verdict import Cue
 
 # The hate head was trained on Davidson and Hatemoji, whose idea of hate is wider than rule 3's;
@@ -81,3 +88,84 @@ def _offensive(doc: Document, ngram: float, ngram_threshold: float) -> tuple[flo
 
 def _reason(what: str, p: float, source: str) -> str:
     return f"reads as {what} to {source} ({p:.0%} sure); no rule matched, so check the wording"
+
+
+# The hate-and-threat model speaks only above the thresholds chosen on its validation rows and
+# these floors: a false threat on a voter's reply is a serious accusation.
+GROUP_HATE_FLOOR = 0.7
+# Its training data has almost nothing on age, so hate against older people is left to the rules.
+_UNREAD_CATEGORIES = frozenset({"ageism"})
+GROUP_THREAT_FLOOR = 0.9
+# Words that can carry violence: without one of them (or a protected group for hate) the model is
+# not asked, which keeps it off most replies.
+_VIOLENCE_HINT = re.compile(
+    r"\b(?:kill|murder|shoot|shot|stab|knife|knives|blade|machete|gun|bullet|burn|burnt|torch|petrol|fire|bomb"
+    r"|blow|blown|gas|gass|hang|hung|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
+    r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
+    r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
+    r"|visit|know where|watch your back|waiting for|find you|sort (?:you|them|him|her) out|deal with|end up|regret"
+    r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
+    r"|cleanse|hunt|rape|torture|leg|head|teeth|face|skull|neck|pay (?:you|them|him|her)"
+    r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
+    r"|poison|do (?:you|them|him|her|em|'em) in|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
+    r"|died|dies)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
+    r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
+)
+
+
+_PRAISE = re.compile(
+    r"\b(?:thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
+    r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
+    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity)\b"
+)
+
+
+# Harm that befalls someone, with no one doing it ("cyclists will get killed on that junction"):
+# a warning about danger, not a threat, when it comes with roads and traffic.
+_PASSIVE_HARM = re.compile(
+    r"\b(?:get|gets|getting|got|be|been|is|are) (?:\w+ )?(?:killed|hurt|injured|knocked (?:down|over)|run over"
+    r"|mown down|seriously hurt|badly hurt)\b"
+)
+# Figures of speech the threat patterns already know: "shoot you an email", "kill it at the hustings".
+_FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:you |them |it )?")
+
+
+def _threat_worth_asking(s: str) -> bool:
+    """Words of violence, and not one of the known harmless frames they come in."""
+    if _VIOLENCE_HINT.search(s) is None or speaks_of_elections(s):
+        return False
+    if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
+        return False
+    return not any(NOT_VIOLENCE_AFTER.search(s[m.end() :][:40]) for m in _FIGURE.finditer(s))
+
+
+def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_found: bool) -> list[Cue]:
+    """Hate and threats the rules missed, read by the hate-and-threat model.
+
+    ``said`` is the reply without the words it quotes to condemn; ``hate_found`` and
+    ``threat_found``: the rules already flagged rule 3 or a threat, so the model is not asked for it.
+    Replies that quote or report someone else's words are left to the rules.
+    """
+    # Like the n-gram hate head, the model leans on identity words, so it judges hate only in a
+    # reply with no negation ("Muslims are not terrorists") or praise ("we're lucky to have them").
+    category = None if hate_found or not plainly_stated(said) or _PRAISE.search(said.text) else group_mentioned(said)
+    if category in _UNREAD_CATEGORIES:
+        category = None
+    want_threat = not threat_found and _threat_worth_asking(said.text)
+    if category is None and not want_threat:
+        return []
+    if reported_or_quoted(doc):
+        return []
+    scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
+    if scores is None:
+        return []
+    hate, threat = scores[0]
+    limits = group_head.thresholds()
+    cues: list[Cue] = []
+    if want_threat and threat >= max(GROUP_THREAT_FLOOR, limits.get("threat", 1.0)):
+        cues.append(
+            Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
+        )
+    if category is not None and hate >= max(GROUP_HATE_FLOOR, limits.get("hate", 1.0)):
+        cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
+    return cues

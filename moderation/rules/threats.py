@@ -62,13 +62,13 @@ HARMED = (
     r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated)"
 )
 # "I'll shoot you an email", "beat you at the ballot box", "kick you out in May", "cut you some slack".
-_NOT_VIOLENCE_AFTER = re.compile(
+NOT_VIOLENCE_AFTER = re.compile(
     r"^ ?(?:an? |the |a quick |over an? )?(?:email|e-?mail|message|dm|text|line|note|link|reply|copy|invite|invitation"
     r"|letter|pm|call|ring|wave|look|smile)\b|^ ?(?:out|off|some slack|a break|a deal|in on|at|in the|to it|fair|by"
     r"|with kindness"
     r"|head|heads|down a peg)\b|^ (?:out to dry)"
 )
-_TRAFFIC = re.compile(
+TRAFFIC = re.compile(
     r"\b(?:road|roads|traffic|cycl\w*|bikes?|crossing|junction|driv\w*|cars?|lorr\w*|vans?|bus|buses|speed\w*"
     r"|pavement|potholes?|walking|ice|icy|flood\w*)\b"
 )
@@ -647,11 +647,11 @@ def detect(doc: Document) -> list[Cue]:
         for regex, pattern in _PATTERN_SET.candidates(s):
             for m in scan(regex, s):
                 qa, qb = m.span("q") if m.groupdict().get("q") is not None else m.span()
-                if pattern.after_guard and _NOT_VIOLENCE_AFTER.search(s[qb : qb + 40]):
+                if pattern.after_guard and NOT_VIOLENCE_AFTER.search(s[qb : qb + 40]):
                     continue
                 if pattern.electoral_guard and electoral(s, m.start(), m.end()):
                     continue
-                if pattern.traffic_guard and _TRAFFIC.search(s[max(0, m.start() - 60) : m.end() + 60]):
+                if pattern.traffic_guard and TRAFFIC.search(s[max(0, m.start() - 60) : m.end() + 60]):
                     continue
                 cues.append(Cue(2, "threat", pattern.score, "critical", f"{pattern.label}: {doc.cite(view, qa, qb)}"))
                 break

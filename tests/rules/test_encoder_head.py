@@ -43,8 +43,8 @@ def head() -> OffensiveEncoderHead:
 @pytest.fixture
 def fresh_singleton(monkeypatch):
     """The process-wide model forgotten for one test, so it is loaded (or refused) again."""
-    monkeypatch.setattr(encoder_head, "_head", None)
-    monkeypatch.setattr(encoder_head, "_refused", None)
+    monkeypatch.setattr(encoder_head._loaded, "_model", None)
+    monkeypatch.setattr(encoder_head._loaded, "_refused", None)
 
 
 def test_shipped_file_matches_the_checksum_in_code_and_in_its_figures():

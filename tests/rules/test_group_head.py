@@ -1,0 +1,165 @@
+"""The hate-and-threat model (moderation/rules/group_head.py) and its place in the engine."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+
+import pytest
+
+from moderation.rules import Engine, group_head, learned
+from moderation.rules.encoder_head import EncoderHeadUnavailable
+from moderation.rules.group_head import (
+    META_PATH,
+    MODEL_PATH,
+    MODEL_SHA256,
+    GroupHead,
+    model_text,
+    thresholds,
+)
+from training.train_group_head import (
+    FUNCTIONAL_SETS,
+    MEASURING_SETS,
+    WRITTEN_DIR,
+    measuring_texts,
+    written_cases,
+    written_split,
+)
+
+ODD = ["", "   ", "🤡🤡🤡", "@a @b @c", "北京 city", "word " * 500, "x" * 20_000, "\u202e\u200b\ufeff"]
+
+
+@pytest.fixture(scope="module")
+def head() -> GroupHead:
+    return GroupHead()
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine()
+
+
+@pytest.fixture
+def fresh_singleton(monkeypatch):
+    monkeypatch.setattr(group_head._loaded, "_model", None)
+    monkeypatch.setattr(group_head._loaded, "_refused", None)
+
+
+def test_shipped_file_matches_the_checksum_in_code_and_in_its_figures():
+    found = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()
+    assert found == MODEL_SHA256
+    meta = json.loads(META_PATH.read_text(encoding="utf-8"))
+    assert meta["sha256"] == found
+    assert meta["bytes"] == MODEL_PATH.stat().st_size < 30_000_000
+    assert meta["settings"]["outputs"] == ["hate", "threat"]
+
+
+def test_thresholds_were_chosen_on_validation_and_are_probabilities():
+    chosen = thresholds()
+    assert set(chosen) == {"hate", "threat"}
+    assert all(0.0 < v < 1.0 for v in chosen.values())
+    meta = json.loads(META_PATH.read_text(encoding="utf-8"))
+    assert meta["evaluation"]["thresholds"] == chosen
+
+
+def test_the_model_never_trains_on_the_sets_that_measure_it():
+    assert {"functional_blind2", "functional_blind3"} <= set(MEASURING_SETS)
+    assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
+    assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {"group_cases", "threat_cases"}
+    trained = {" ".join(case["text"].casefold().split()) for case in written_cases()}
+    assert len(trained) > 4_000
+    assert not trained & measuring_texts()
+
+
+def test_written_training_cases_are_well_formed_and_split_for_good():
+    cases = [c for path in sorted(WRITTEN_DIR.glob("*.jsonl")) for c in map(json.loads, path.read_text().splitlines())]
+    assert len(cases) >= 1_800
+    assert len({c["text"] for c in cases}) == len(cases)
+    for case in cases:
+        assert isinstance(case["hateful"], bool) and isinstance(case["threat"], bool)
+        assert case["kind"]
+    splits = [written_split(c["text"]) for c in cases]
+    assert splits == [written_split(c["text"]) for c in cases]
+    assert 0.1 < splits.count("validation") / len(splits) < 0.2
+
+
+def test_model_text_reads_emoji_as_words_and_undoes_disguises():
+    assert model_text("I would love to 🔪 some 👳🏾") == "i would love to knife some man with turban dark skinned"
+    assert model_text("M u s l i m s 4r3 5cum 🐀") == "muslims are scum rat"
+    assert model_text("Thanks for fixing the bins ❤️") == "thanks for fixing the bins heart"
+    assert model_text("plain text") == "plain text"
+
+
+def test_scores_are_probabilities_for_odd_input(head):
+    for hate, threat in head.scores(ODD):
+        assert 0.0 <= hate <= 1.0 and 0.0 <= threat <= 1.0
+        assert not (math.isnan(hate) or math.isnan(threat))
+
+
+def test_it_tells_a_threat_from_a_figure_of_speech(head):
+    (_, threat), (_, idiom) = head.scores(
+        [
+            "If I see a group of Romanians on the high street again, I'm driving my van straight into them.",
+            "I could murder a bacon sandwich after that planning meeting.",
+        ]
+    )
+    assert threat >= thresholds()["threat"] > idiom
+
+
+def test_engine_flags_a_threat_only_the_model_reads(engine):
+    verdict = engine.classify(
+        "If I see a group of Romanians on the high street again, I'm driving my van straight into them."
+    )
+    hit = verdict.hit("threat")
+    assert hit is not None and hit.rule == 2
+    assert hit.severity in ("high", "critical")
+    assert "text model" in hit.reason
+    assert 3 in verdict.rules  # aimed at a protected group: discrimination too
+
+
+def test_engine_leaves_figures_of_speech_and_reported_threats_alone(engine):
+    for text in (
+        "I could murder a bacon sandwich after that planning meeting.",
+        "We're going to fight this care home closure tooth and nail.",
+        'A man shouted "I\'ll burn your mosque down" at the imam; I have reported it to the police.',
+    ):
+        assert engine.classify(text).hit("threat") is None, text
+
+
+def test_the_model_is_not_asked_without_a_group_or_words_of_violence(monkeypatch, engine):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the model was asked")
+
+    monkeypatch.setattr(group_head, "group_scores", refuse)
+    for text in ("Thanks for fixing the streetlight on Mill Lane", "When is the next surgery in my ward?"):
+        assert engine.classify(text).hits == ()
+
+
+def test_without_the_model_the_rules_judge_alone_and_the_reason_is_logged_once(
+    fresh_singleton, monkeypatch, tmp_path, caplog, engine
+):
+    monkeypatch.setattr(group_head, "MODEL_PATH", tmp_path / "gone.onnx")
+    text = "If I see a group of Romanians on the high street again, I'm driving my van straight into them."
+    with caplog.at_level(logging.WARNING, logger="moderation.rules.encoder_head"):
+        assert group_head.group_scores([text]) is None
+        assert learned.second_reading(*(2 * [engine_doc(text)]), hate_found=False, threat_found=False) == []
+    warnings = [r for r in caplog.records if "gone.onnx" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "rules judge alone" in warnings[0].getMessage()
+
+
+def engine_doc(text: str):
+    from moderation.rules.normalise import Document
+
+    return Document(text)
+
+
+def test_a_missing_or_different_file_is_refused(tmp_path):
+    with pytest.raises(EncoderHeadUnavailable, match="is not there"):
+        GroupHead(tmp_path / "group_minilm.onnx")
+    impostor = tmp_path / "group_minilm.onnx"
+    impostor.write_bytes(b"not a model")
+    with pytest.raises(EncoderHeadUnavailable, match="SHA-256"):
+        GroupHead(impostor)
