@@ -966,9 +966,14 @@ def reported_or_quoted(doc: Document) -> bool:
     return bool(GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
 
 
+def negated(doc: Document) -> bool:
+    """The reply has a negation somewhere ("not", "never", "don't", ...)."""
+    return _NEGATOR_RE.search(doc.text) is not None
+
+
 def plainly_stated(doc: Document) -> bool:
     """No negation, quotation or reporting frame: what the reply says is what it means."""
-    return not (_NEGATOR_RE.search(doc.text) or reported_or_quoted(doc))
+    return not (negated(doc) or reported_or_quoted(doc))
 
 
 def analyse(doc: Document) -> list[Cue]:

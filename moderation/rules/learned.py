@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_elections
-from moderation.rules.groups import group_mentioned, plainly_stated, reported_or_quoted
+from moderation.rules.groups import group_mentioned, negated, plainly_stated, reported_or_quoted
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import NOT_VIOLENCE_AFTER, TRAFFIC
@@ -55,24 +55,26 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     nothing left for the models to add and neither model is asked."""
     if flagged:
         return []
+    # Said to someone, offensive language is incivility (rule 1); abuse (rule 2) stays with the
+    # rules, which say what the abuse was. Hate needs a protected group named in a plainly stated
+    # reply. These cheap checks come first: a reply that could not be flagged is not scored.
+    s = doc.text
+    aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
+    incivility_possible = aimed and not reported_or_quoted(doc) and not negated_insult(s)
+    category = group_mentioned(doc) if plainly_stated(doc) else None
+    if not incivility_possible and category is None:
+        return []
     model = text_model()
     scores = model.scores_document(doc)
     cues: list[Cue] = []
-    # Said to someone, offensive language is incivility (rule 1); abuse (rule 2) stays with the
-    # rules, which say what the abuse was. The cheap checks come first, so the encoder is only
-    # asked about replies it could actually flag.
-    s = doc.text
-    aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
-    if aimed and not reported_or_quoted(doc) and not negated_insult(s):
+    if incivility_possible:
         offensive, threshold, source = _offensive(doc, scores["offensive"], model.thresholds["offensive"])
         floor = ACCOUNTABILITY_FLOOR if _ACCOUNTABILITY_RE.search(s) else OFFENSIVE_FLOOR
         if offensive >= max(floor, threshold):
             cues.append(Cue(1, "incivility", round(offensive, 2), "low", _reason("offensive", offensive, source)))
     hate = scores["hate"]
-    if hate >= HATE_FLOOR and plainly_stated(doc):
-        category = group_mentioned(doc)
-        if category is not None:
-            cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
+    if hate >= HATE_FLOOR and category is not None:
+        cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues
 
 
@@ -93,6 +95,7 @@ def _reason(what: str, p: float, source: str) -> str:
 # The hate-and-threat model speaks only above the thresholds chosen on its validation rows and
 # these floors: a false threat on a voter's reply is a serious accusation.
 GROUP_HATE_FLOOR = 0.7
+NEGATED_HATE_FLOOR = 0.9
 # Its training data has almost nothing on age, so hate against older people is left to the rules.
 _UNREAD_CATEGORIES = frozenset({"ageism"})
 GROUP_THREAT_FLOOR = 0.9
@@ -105,9 +108,9 @@ _VIOLENCE_HINT = re.compile(
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
     r"|visit|know where|watch your back|waiting for|find you|sort (?:you|them|him|her) out|deal with|end up|regret"
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
-    r"|cleanse|hunt|rape|torture|leg|head|teeth|face|skull|neck|pay (?:you|them|him|her)"
+    r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull|neck|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
-    r"|poison|do (?:you|them|him|her|em|'em) in|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
+    r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
     r"|died|dies)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
@@ -146,9 +149,11 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     ``threat_found``: the rules already flagged rule 3 or a threat, so the model is not asked for it.
     Replies that quote or report someone else's words are left to the rules.
     """
-    # Like the n-gram hate head, the model leans on identity words, so it judges hate only in a
-    # reply with no negation ("Muslims are not terrorists") or praise ("we're lucky to have them").
-    category = None if hate_found or not plainly_stated(said) or _PRAISE.search(said.text) else group_mentioned(said)
+    # Like the n-gram hate head, the model leans on identity words: it judges hate only in a reply
+    # without praise ("we're lucky to have them"), and must be surer of one with a negation
+    # ("Muslims are not terrorists" against "gay people don't deserve children").
+    category = None if hate_found or _PRAISE.search(said.text) else group_mentioned(said)
+    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
     if category in _UNREAD_CATEGORIES:
         category = None
     want_threat = not threat_found and _threat_worth_asking(said.text)
@@ -166,6 +171,6 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    if category is not None and hate >= max(GROUP_HATE_FLOOR, limits.get("hate", 1.0)):
+    if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues
