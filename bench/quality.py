@@ -30,17 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 FUNCTIONAL_CASES = ROOT / "tests" / "rules" / "functional_cases.jsonl"
-# Sets by six writers. Sets 2-5 were each measured blind once and then used for development (set 1
-# was written first and used from the start; sets 1-4 also train the hate-and-threat model, see
-# training/train_group_head.py). The last is blind, never used to change anything or to train, so
-# it is the figure to quote.
+# Sets by seven writers. Each of sets 2-7 was measured blind once, with the engine of its day, and
+# then used for development (set 1 was written first and used from the start). Sets 1-4 also train
+# the hate-and-threat model (training/train_group_head.py); sets 5-7 never do. The blind figures
+# are in MODEL_CARD.md; the figures printed here are the engine's on sets it has now seen.
 FUNCTIONAL_SETS = {
     "development 1": FUNCTIONAL_CASES,
     "development 2": ROOT / "tests" / "rules" / "functional_holdout.jsonl",
     "development 3": ROOT / "tests" / "rules" / "functional_final.jsonl",
     "development 4": ROOT / "tests" / "rules" / "functional_blind.jsonl",
     "development 5": ROOT / "tests" / "rules" / "functional_blind2.jsonl",
-    "blind": ROOT / "tests" / "rules" / "functional_blind3.jsonl",
+    "development 6": ROOT / "tests" / "rules" / "functional_blind3.jsonl",
+    "development 7": ROOT / "tests" / "rules" / "functional_blind4.jsonl",
 }
 RULES_1_3 = {1, 2, 3}
 

@@ -960,10 +960,15 @@ def group_mentioned(doc: Document) -> str | None:
     return _IDENTITY_ADJ[found.group()] if found else None
 
 
+def reports_speech(doc: Document) -> bool:
+    """The reply quotes someone ("...") or reports what someone said or did ("saying", "calling")."""
+    return '"' in doc.text or GERUND_REPORTER.search(doc.text) is not None
+
+
 def reported_or_quoted(doc: Document) -> bool:
     """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
     s = doc.text
-    return bool(GERUND_REPORTER.search(s) or _COUNTER_BEFORE.search(s) or '"' in s)
+    return bool(reports_speech(doc) or _COUNTER_BEFORE.search(s))
 
 
 def negated(doc: Document) -> bool:

@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_elections
-from moderation.rules.groups import group_mentioned, negated, plainly_stated, reported_or_quoted
+from moderation.rules.groups import group_mentioned, negated, plainly_stated, reported_or_quoted, reports_speech
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import NOT_VIOLENCE_AFTER, TRAFFIC
@@ -98,7 +98,7 @@ GROUP_HATE_FLOOR = 0.7
 NEGATED_HATE_FLOOR = 0.9
 # Its training data has almost nothing on age, so hate against older people is left to the rules.
 _UNREAD_CATEGORIES = frozenset({"ageism"})
-GROUP_THREAT_FLOOR = 0.9
+GROUP_THREAT_FLOOR = 0.8
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -109,7 +109,7 @@ _VIOLENCE_HINT = re.compile(
     r"|visit|know where|watch your back|waiting for|find you|sort (?:you|them|him|her) out|deal with|end up|regret"
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
-    r"|neck|pay (?:you|them|him|her)"
+    r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|kneecap|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
     r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
     r"|died|dies)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
@@ -130,13 +130,22 @@ _PASSIVE_HARM = re.compile(
     r"\b(?:get|gets|getting|got|be|been|is|are) (?:\w+ )?(?:killed|hurt|injured|knocked (?:down|over)|run over"
     r"|mown down|seriously hurt|badly hurt)\b"
 )
+_ELECTORAL_FIGURE = re.compile(
+    r"(?:kill|beat|smash|crush|wipe|destroy|bury|buried|finish|hammer|batter|thrash|slaughter|massacre|murder"
+    r"|knock|fight|war|blast|blow|hurt|suffer|deserve|pain|death|dead|die|head|face|end up|regret|break|bleed"
+    r"|the hard way|get what|coming for|deal with)"
+)
 # Figures of speech the threat patterns already know: "shoot you an email", "kill it at the hustings".
 _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:you |them |it )?")
 
 
 def _threat_worth_asking(s: str) -> bool:
     """Words of violence, and not one of the known harmless frames they come in."""
-    if _VIOLENCE_HINT.search(s) is None or speaks_of_elections(s):
+    hints = [m.group() for m in _VIOLENCE_HINT.finditer(s)]
+    if not hints:
+        return False
+    # "We'll crush you at the ballot box" is about votes; a gun or a coffin next to an election is not.
+    if speaks_of_elections(s) and all(_ELECTORAL_FIGURE.match(h) for h in hints):
         return False
     if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
         return False
@@ -155,12 +164,11 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # ("Muslims are not terrorists" against "gay people don't deserve children").
     category = None if hate_found or _PRAISE.search(said.text) else group_mentioned(said)
     hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
-    if category in _UNREAD_CATEGORIES:
-        category = None
-    want_threat = not threat_found and _threat_worth_asking(said.text)
+    if category in _UNREAD_CATEGORIES or (category is not None and reported_or_quoted(doc)):
+        category = None  # counter-speech: "people who say Muslims are ... should be ashamed"
+    # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
+    want_threat = not threat_found and not reports_speech(doc) and _threat_worth_asking(said.text)
     if category is None and not want_threat:
-        return []
-    if reported_or_quoted(doc):
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
     if scores is None:
