@@ -615,7 +615,8 @@ def print_evaluation(ev: dict) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def train(args) -> dict:
+def seeded_torch():
+    """torch, with every seed fixed, TORCH_THREADS threads and deterministic kernels."""
     import torch
 
     torch.manual_seed(SEED)
@@ -623,6 +624,11 @@ def train(args) -> dict:
     random.seed(SEED)
     torch.set_num_threads(TORCH_THREADS)
     torch.use_deterministic_algorithms(True)
+    return torch
+
+
+def train(args) -> dict:
+    torch = seeded_torch()
     started = time.perf_counter()
 
     rows = olid_rows(args.data, args.limit)

@@ -71,6 +71,7 @@ from training.train_encoder_head import (  # noqa: E402
     load_base,
     log,
     quantise,
+    seeded_torch,
 )
 from training.train_text_model import best_threshold, figures  # noqa: E402
 
@@ -173,15 +174,9 @@ def _bce(logits, targets):
 
 
 def train(args) -> dict:
-    import torch
-
     from moderation.rules.wordpiece import WordPieceTokenizer
 
-    torch.manual_seed(SEED)
-    np.random.seed(SEED)
-    random.seed(SEED)
-    torch.set_num_threads(TORCH_THREADS)
-    torch.use_deterministic_algorithms(True)
+    torch = seeded_torch()
     started = time.perf_counter()
 
     rows = examples(args.data)

@@ -79,16 +79,34 @@ def text_grams(s: str) -> frozenset[str]:
 class PatternSet(Generic[T]):
     """Patterns run together over one text; ``candidates`` skips those that cannot match."""
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_always", "_by_gram", "_entries")
 
     def __init__(self, entries: Iterable[tuple[re.Pattern, T]]) -> None:
-        self._entries = tuple((pattern_grams(regex), regex, item) for regex, item in entries)
+        self._entries = tuple((regex, item) for regex, item in entries)
+        # Which patterns each three-character piece can wake, so a text is looked up by its own
+        # pieces rather than every pattern being checked against it.
+        always: list[int] = []
+        by_gram: dict[str, list[int]] = {}
+        for i, (regex, _) in enumerate(self._entries):
+            needed = pattern_grams(regex)
+            if needed is None:
+                always.append(i)
+            else:
+                for gram in needed:
+                    by_gram.setdefault(gram, []).append(i)
+        self._always = frozenset(always)
+        self._by_gram = {gram: tuple(found) for gram, found in by_gram.items()}
 
     def candidates(self, s: str) -> list[tuple[re.Pattern, T]]:
-        grams = text_grams(s)
-        return [
-            (regex, item) for needed, regex, item in self._entries if needed is None or not needed.isdisjoint(grams)
-        ]
+        """The patterns that could match ``s``, in the order they were given."""
+        hit = set(self._always)
+        by_gram = self._by_gram
+        for gram in text_grams(s):
+            found = by_gram.get(gram)
+            if found is not None:
+                hit.update(found)
+        entries = self._entries
+        return [entries[i] for i in sorted(hit)]
 
 
 _SINGLE_GRAMS: dict[re.Pattern, frozenset[str] | None] = {}

@@ -43,7 +43,7 @@ def _all_patterns() -> list[re.Pattern]:
     for module in (threats, abuse, discrimination, claims):
         found += [value for value in vars(module).values() if isinstance(value, re.Pattern)]
     for pattern_set in (abuse._HARASSMENT, discrimination._EXCLUSION, claims._PHRASE_SET):
-        found += [regex for _, regex, _ in pattern_set._entries]
+        found += [regex for regex, _ in pattern_set._entries]
     return found
 
 
@@ -82,3 +82,15 @@ def test_pre_checks_do_rule_out_most_patterns_for_an_ordinary_reply():
     patterns = _all_patterns()
     skipped = [r for r in patterns if (g := pattern_grams(r)) is not None and g.isdisjoint(text_grams(text))]
     assert len(skipped) > len(patterns) / 2
+
+
+def test_a_pattern_set_offers_exactly_the_patterns_a_text_could_wake_in_their_order():
+    texts = _texts()
+    for pattern_set in (abuse._HARASSMENT, discrimination._EXCLUSION, claims._PHRASE_SET, threats._PATTERN_SET):
+        needs = [(regex, item, pattern_grams(regex)) for regex, item in pattern_set._entries]
+        for text in texts:
+            grams = text_grams(text)
+            expected = [
+                (regex, item) for regex, item, needed in needs if needed is None or not needed.isdisjoint(grams)
+            ]
+            assert pattern_set.candidates(text) == expected
