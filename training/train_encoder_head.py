@@ -401,6 +401,28 @@ def quantise(fp32_path: Path, out_path: Path, per_channel: bool) -> None:
     quantize_dynamic(str(fp32_path), str(out_path), weight_type=QuantType.QInt8, per_channel=per_channel)
 
 
+def quantise_best(fp32_path: Path, output: Path, validation_score) -> tuple[bool, dict[bool, dict]]:
+    """Quantise ``fp32_path`` per tensor and per channel, keep the one ``validation_score(path)``
+    (which returns (score, details)) prefers at ``output`` (per tensor on a tie), and delete the rest."""
+    quantised: dict[bool, dict] = {}
+    for per_channel in (False, True):
+        candidate = output.with_name(output.stem + f".int8{'-pc' if per_channel else ''}.onnx")
+        quantise(fp32_path, candidate, per_channel)
+        score, details = validation_score(candidate)
+        quantised[per_channel] = {"path": candidate, "score": score, **details}
+        log(
+            f"  int8 per_channel={per_channel}: {candidate.stat().st_size / 1e6:.1f} MB, "
+            f"validation score {score:.4f} {details}"
+        )
+    chosen_pc = max(quantised, key=lambda pc: (quantised[pc]["score"], not pc))
+    quantised[chosen_pc]["path"].replace(output)
+    for pc, q in quantised.items():
+        if pc != chosen_pc:
+            q["path"].unlink()
+    fp32_path.unlink()
+    return chosen_pc, quantised
+
+
 # ---------------------------------------------------------------------------------------------
 # Held-out evaluation of the shipped artefact (runs in either environment)
 
@@ -648,25 +670,15 @@ def train(args) -> dict:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fp32_path = args.output.with_name(args.output.stem + ".fp32.onnx")
     export(base, fp32_path, encoded["train"][0])
-    quantised = {}
-    for per_channel in (False, True):
-        candidate = args.output.with_name(args.output.stem + f".int8{'-pc' if per_channel else ''}.onnx")
-        quantise(fp32_path, candidate, per_channel)
-        scores = np.array(
-            encoder_head.OffensiveEncoderHead(candidate, sha256=None).scores([r.text for r in rows["validation"]])
+
+    def validation_score(candidate: Path) -> tuple[float, dict]:
+        head = encoder_head.OffensiveEncoderHead(candidate, sha256=None)
+        threshold, score = best_threshold(
+            y["validation"], np.array(head.scores([r.text for r in rows["validation"]])), "macro_f1"
         )
-        threshold, score = best_threshold(y["validation"], scores, "macro_f1")
-        quantised[per_channel] = {"path": candidate, "threshold": threshold, "score": score}
-        log(
-            f"  int8 per_channel={per_channel}: {candidate.stat().st_size / 1e6:.1f} MB, "
-            f"validation macro-F1 {score:.4f}"
-        )
-    chosen_pc = max(quantised, key=lambda pc: (quantised[pc]["score"], not pc))
-    quantised[chosen_pc]["path"].replace(args.output)
-    for pc, q in quantised.items():
-        if pc != chosen_pc:
-            q["path"].unlink()
-    fp32_path.unlink()
+        return score, {"threshold": threshold}
+
+    chosen_pc, quantised = quantise_best(fp32_path, args.output, validation_score)
     size = args.output.stat().st_size
 
     fine_tuned = {

@@ -70,7 +70,7 @@ from training.train_encoder_head import (  # noqa: E402
     length_sorted_batches,
     load_base,
     log,
-    quantise,
+    quantise_best,
     seeded_torch,
 )
 from training.train_text_model import best_threshold, figures  # noqa: E402
@@ -209,20 +209,14 @@ def train(args) -> dict:
     fp32_path = args.output.with_name(args.output.stem + ".fp32.onnx")
     export(model, fp32_path, encoded["train"][0])
     texts = [r[0] for r in rows["validation"]]
-    quantised = {}
-    for per_channel in (False, True):
-        candidate = args.output.with_name(args.output.stem + f".int8{'-pc' if per_channel else ''}.onnx")
-        quantise(fp32_path, candidate, per_channel)
-        scores = np.array(group_head.GroupHead(candidate, sha256=None).scores(texts))
-        score, thresholds = head_choices(y["validation"], scores)
-        quantised[per_channel] = {"path": candidate, "score": score, "thresholds": thresholds}
-        log(f"  int8 per_channel={per_channel}: validation mean F1 {score:.4f} at {thresholds}")
-    chosen_pc = max(quantised, key=lambda pc: (quantised[pc]["score"], not pc))
-    quantised[chosen_pc]["path"].replace(args.output)
-    for pc, q in quantised.items():
-        if pc != chosen_pc:
-            q["path"].unlink()
-    fp32_path.unlink()
+
+    def validation_score(candidate: Path) -> tuple[float, dict]:
+        score, thresholds = head_choices(
+            y["validation"], np.array(group_head.GroupHead(candidate, sha256=None).scores(texts))
+        )
+        return score, {"thresholds": thresholds}
+
+    chosen_pc, _ = quantise_best(fp32_path, args.output, validation_score)
     return {
         "model": args.output.name,
         "sha256": file_sha256(args.output),
