@@ -649,6 +649,24 @@ def seeded_torch():
     return torch
 
 
+def run_settings(args, per_channel: bool) -> dict:
+    """The fine-tuning and quantisation settings both scripts record with their model."""
+    import torch
+
+    return {
+        "batch_size": BATCH_SIZE,
+        "epochs_scheduled": args.epochs,
+        "learning_rate": args.lr,
+        "weight_decay": WEIGHT_DECAY,
+        "warmup_share": WARMUP_SHARE,
+        "dropout": DROPOUT,
+        "seed": SEED,
+        "torch_threads": TORCH_THREADS,
+        "torch": torch.__version__,
+        "quantisation": "onnxruntime quantize_dynamic, QInt8, " + ("per channel" if per_channel else "per tensor"),
+    }
+
+
 def train(args) -> dict:
     torch = seeded_torch()
     started = time.perf_counter()
@@ -699,20 +717,7 @@ def train(args) -> dict:
         "data": datasets.CITATIONS["olid"],
         "split": "training/datasets.py: SHA-256 of data set name and row id, 70% train, 10% validation, 20% test; "
         "trained on train rows only, every choice made on validation",
-        "settings": {
-            "max_tokens": encoder_head.MAX_TOKENS,
-            "batch_size": BATCH_SIZE,
-            "epochs_scheduled": args.epochs,
-            "learning_rate": args.lr,
-            "weight_decay": WEIGHT_DECAY,
-            "warmup_share": WARMUP_SHARE,
-            "dropout": DROPOUT,
-            "pooling": "mean",
-            "seed": SEED,
-            "torch_threads": TORCH_THREADS,
-            "torch": torch.__version__,
-            "quantisation": "onnxruntime quantize_dynamic, QInt8, " + ("per channel" if chosen_pc else "per tensor"),
-        },
+        "settings": {"max_tokens": encoder_head.MAX_TOKENS, "pooling": "mean", **run_settings(args, chosen_pc)},
         "fine_tuned": fine_tuned,
         "minutes": round((time.perf_counter() - started) / 60, 1),
     }

@@ -56,14 +56,9 @@ from moderation.rules import group_head  # noqa: E402
 from moderation.rules.encoder import file_sha256  # noqa: E402
 from training import datasets  # noqa: E402
 from training.train_encoder_head import (  # noqa: E402
-    BATCH_SIZE,
     BF16_FAST,
     DEFAULT_WEIGHTS,
-    DROPOUT,
     SEED,
-    TORCH_THREADS,
-    WARMUP_SHARE,
-    WEIGHT_DECAY,
     batch_tensors,
     export,
     fine_tune,
@@ -71,6 +66,7 @@ from training.train_encoder_head import (  # noqa: E402
     load_base,
     log,
     quantise_best,
+    run_settings,
     seeded_torch,
 )
 from training.train_text_model import best_threshold, figures  # noqa: E402
@@ -234,16 +230,7 @@ def train(args) -> dict:
             "outputs": list(HEADS),
             "loss": f"binary cross-entropy per output, threat positives weighted {THREAT_WEIGHT}",
             "max_tokens": group_head.MAX_TOKENS,
-            "batch_size": BATCH_SIZE,
-            "epochs_scheduled": args.epochs,
-            "learning_rate": args.lr,
-            "weight_decay": WEIGHT_DECAY,
-            "warmup_share": WARMUP_SHARE,
-            "dropout": DROPOUT,
-            "seed": SEED,
-            "torch_threads": TORCH_THREADS,
-            "torch": torch.__version__,
-            "quantisation": "onnxruntime quantize_dynamic, QInt8, " + ("per channel" if chosen_pc else "per tensor"),
+            **run_settings(args, chosen_pc),
         },
         "checkpoint_epoch": best["epoch"],
         "history": history,
