@@ -109,7 +109,7 @@ _VIOLENCE_HINT = re.compile(
     r"|visit|know where|watch your back|waiting for|find you|sort (?:you|them|him|her) out|deal with|end up|regret"
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
-    r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|kneecap|pay (?:you|them|him|her)"
+    r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
     r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
     r"|died|dies)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
