@@ -85,6 +85,10 @@ def test_threats_are_recognised(judged):
         # Written blind by a seventh writer and measured once (91.6% overall, 76.2% threat recall);
         # since used as a seventh development set (the threat floor), never to train the model.
         ("functional_blind4.jsonl", 0.90, 0.88),
+        # Written blind by an eighth writer and measured once with the engine as it stands (94.6%
+        # overall, 90.5% threat recall, no false threats, no functionality below 71%). Never trained
+        # or tuned on.
+        ("functional_blind5.jsonl", 0.93, 0.88),
     ],
 )
 def test_each_later_set_holds_its_measured_level(file_name, accuracy, threat_recall):
