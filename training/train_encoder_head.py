@@ -251,16 +251,26 @@ def length_sorted_batches(encoded: list[list[int]], order: list[int], rng: rando
     return batches
 
 
-def predict(model, encoded: list[list[int]], *, bf16: bool = False) -> np.ndarray:
+def _offensive_probability(logits):
+    import torch
+
+    return torch.softmax(logits, dim=-1)[:, 1]
+
+
+def predict(model, encoded: list[list[int]], *, bf16: bool = False, probabilities=_offensive_probability) -> np.ndarray:
+    """``probabilities(logits)`` for every text, one row per text in the order given (default: the
+    softmax probability of the second class)."""
     import torch
 
     model.eval()
-    out = np.zeros(len(encoded), dtype=np.float64)
+    out: np.ndarray | None = None
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         for rows in length_sorted_batches(encoded, list(range(len(encoded))), None):
-            logits = model(*batch_tensors(encoded, rows)).float()
-            out[rows] = torch.softmax(logits, dim=-1)[:, 1].double().numpy()
-    return out
+            p = probabilities(model(*batch_tensors(encoded, rows)).float()).double().numpy()
+            if out is None:
+                out = np.zeros((len(encoded), *p.shape[1:]), dtype=np.float64)
+            out[rows] = p
+    return out if out is not None else np.zeros(0, dtype=np.float64)
 
 
 # ---------------------------------------------------------------------------------------------

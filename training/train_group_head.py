@@ -59,12 +59,11 @@ from training.train_encoder_head import (  # noqa: E402
     BF16_FAST,
     DEFAULT_WEIGHTS,
     SEED,
-    batch_tensors,
     export,
     fine_tune,
-    length_sorted_batches,
     load_base,
     log,
+    predict,
     quantise_best,
     run_settings,
     seeded_torch,
@@ -140,16 +139,11 @@ def labels(rows) -> np.ndarray:
     return np.array([[r[1], r[2]] for r in rows], dtype=np.float32)
 
 
-def predict(model, encoded: list[list[int]], *, bf16: bool = False) -> np.ndarray:
-    """Sigmoid of both outputs, shape (n, 2)."""
+def predict_both(model, encoded: list[list[int]], *, bf16: bool = False) -> np.ndarray:
+    """Sigmoid of both outputs (hate, threat), shape (n, 2)."""
     import torch
 
-    model.eval()
-    out = np.zeros((len(encoded), 2), dtype=np.float64)
-    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-        for rows in length_sorted_batches(encoded, list(range(len(encoded))), None):
-            out[rows] = torch.sigmoid(model(*batch_tensors(encoded, rows)).float()).double().numpy()
-    return out
+    return predict(model, encoded, bf16=bf16, probabilities=torch.sigmoid)
 
 
 def head_choices(y: np.ndarray, p: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -186,7 +180,7 @@ def train(args) -> dict:
     torch.manual_seed(SEED)
 
     def validate(m, enc, y_val):
-        return head_choices(y_val, predict(m, enc, bf16=BF16_FAST))
+        return head_choices(y_val, predict_both(m, enc, bf16=BF16_FAST))
 
     best, history = fine_tune(
         model,

@@ -87,8 +87,10 @@ class GroupHead(FineTunedHead):
         return out
 
 
+@lru_cache(maxsize=1)
 def thresholds() -> dict[str, float]:
-    """The thresholds chosen on validation ({} when the figures are missing)."""
+    """The thresholds chosen on validation ({} when the figures are missing); read once, not on
+    every reply the model reads. Treat the answer as read-only."""
     return metadata(META_PATH).get("runtime", {}).get("thresholds", {})
 
 

@@ -976,11 +976,6 @@ def negated(doc: Document) -> bool:
     return _NEGATOR_RE.search(doc.text) is not None
 
 
-def plainly_stated(doc: Document) -> bool:
-    """No negation, quotation or reporting frame: what the reply says is what it means."""
-    return not (negated(doc) or reported_or_quoted(doc))
-
-
 def analyse(doc: Document) -> list[Cue]:
     s = doc.text
     line = _line(s)

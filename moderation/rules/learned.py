@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_elections
-from moderation.rules.groups import group_mentioned, negated, plainly_stated, reported_or_quoted, reports_speech
+from moderation.rules.groups import group_mentioned, negated, reported_or_quoted, reports_speech
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import NOT_VIOLENCE_AFTER, TRAFFIC
@@ -60,8 +60,9 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     # reply. These cheap checks come first: a reply that could not be flagged is not scored.
     s = doc.text
     aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
-    incivility_possible = aimed and not reported_or_quoted(doc) and not negated_insult(s)
-    category = group_mentioned(doc) if plainly_stated(doc) else None
+    quoted = reported_or_quoted(doc)
+    incivility_possible = aimed and not quoted and not negated_insult(s)
+    category = None if quoted or negated(doc) else group_mentioned(doc)
     if not incivility_possible and category is None:
         return []
     model = text_model()
@@ -149,7 +150,7 @@ def _threat_worth_asking(s: str) -> bool:
         return False
     if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
         return False
-    return not any(NOT_VIOLENCE_AFTER.search(s[m.end() :][:40]) for m in _FIGURE.finditer(s))
+    return not any(NOT_VIOLENCE_AFTER.search(s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
 
 
 def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_found: bool) -> list[Cue]:
@@ -163,7 +164,6 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # without praise ("we're lucky to have them"), and must be surer of one with a negation
     # ("Muslims are not terrorists" against "gay people don't deserve children").
     category = None if hate_found or _PRAISE.search(said.text) else group_mentioned(said)
-    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
     if category in _UNREAD_CATEGORIES or (category is not None and reported_or_quoted(doc)):
         category = None  # counter-speech: "people who say Muslims are ... should be ashamed"
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
@@ -180,6 +180,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
+    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues
