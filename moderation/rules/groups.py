@@ -669,6 +669,9 @@ def _key_words() -> frozenset[str]:
 _KEY_WORDS = _key_words()
 _GROUP_MAX_WORDS = max(len(name.split()) for name in _GROUP_NOUNS)
 _GROUP_TUPLES = {tuple(name.split()): category for name, category in _GROUP_NOUNS.items()}
+# Most words start no group name: checking the first word spares building every longer tuple.
+_GROUP_FIRST_WORDS = frozenset(key[0] for key in _GROUP_TUPLES)
+_PRONOUN_FIRST_WORDS = frozenset(phrase[0] for phrase in _PRONOUN_PHRASES)
 
 
 @lru_cache(maxsize=1)
@@ -819,12 +822,13 @@ def _line(s: str) -> _Line:
     n = len(words)
     while i < n:
         matched = 0
-        for size in range(min(_GROUP_MAX_WORDS, n - i), 0, -1):
-            key = tuple(w for w, _, _ in words[i : i + size])
-            category = _GROUP_TUPLES.get(key)
-            if category:
-                matched = size
-                break
+        if words[i][0] in _GROUP_FIRST_WORDS:
+            for size in range(min(_GROUP_MAX_WORDS, n - i), 0, -1):
+                key = tuple(w for w, _, _ in words[i : i + size])
+                category = _GROUP_TUPLES.get(key)
+                if category:
+                    matched = size
+                    break
         if matched:
             categories[len(out_words)] = category
             last_category = category
@@ -834,7 +838,7 @@ def _line(s: str) -> _Line:
             continue
         if last_category is not None:
             # A pronoun or "these people" refers back to the last group named.
-            for phrase in _PRONOUN_PHRASES:
+            for phrase in _PRONOUN_PHRASES if words[i][0] in _PRONOUN_FIRST_WORDS else ():
                 size = len(phrase)
                 if tuple(w for w, _, _ in words[i : i + size]) == phrase:
                     matched = size
