@@ -17,6 +17,7 @@ from api.schemas import DecisionCreatedOut, DecisionIn, ErrorOut, ItemFilters, I
 from api.tokens import api_token_authenticate
 from moderation import services
 from moderation.selectors import item_for_user
+from saferpol.client_address import client_ip
 
 UNAUTHORIZED = "Send a valid API token as 'Authorization: Bearer <token>'; create one under API tokens."
 
@@ -89,10 +90,6 @@ def _readable(errors: list[dict]) -> str:
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 # --- Operations ---------------------------------------------------------------------------
 
 
@@ -157,7 +154,7 @@ def item_decision_create(request: HttpRequest, code: str, payload: DecisionIn):
             user=request.auth,
             kind=payload.action,
             note=payload.note or "",
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
             rule=payload.rule,
         )
     except services.DecisionNotPossible as exc:

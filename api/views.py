@@ -14,11 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from api.forms import TokenCreateForm
 from api.tokens import api_token_create, api_token_revoke, api_tokens_for_user
+from saferpol.client_address import client_ip
 from team.models import ApiToken
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _token_for_user(user, code) -> ApiToken:
@@ -46,7 +43,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _list_page(request, form, status=400)
     token, raw = api_token_create(
-        user=request.user, name=form.cleaned_data["name"], ip_address=_client_ip(request), source="dashboard"
+        user=request.user, name=form.cleaned_data["name"], ip_address=client_ip(request), source="dashboard"
     )
     # Rendered, not redirected: the raw token never goes into a URL, the session or a message.
     return render(request, "api/token_created.html", {"token": token, "raw": raw})
@@ -56,7 +53,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, code) -> HttpResponse:
     token = _token_for_user(request.user, code)
-    token = api_token_revoke(token=token, by=request.user, ip_address=_client_ip(request))
+    token = api_token_revoke(token=token, by=request.user, ip_address=client_ip(request))
     messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
     return redirect("api:tokens")
 

@@ -21,7 +21,7 @@ from evidence.views import uuid_or_404
 from moderation.models import Author, CampaignAccount, Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import page_number, paginate_lazily
-from team.backends import client_ip
+from saferpol.client_address import client_ip
 
 _FIELD_LABELS = {
     "title": "title",

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from moderation import exports
 from moderation.models import Export, Membership
-from team.backends import client_ip
+from saferpol.client_address import client_ip
 
 
 class ExportForm(forms.Form):

@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from moderation.models import AuditEvent
 from moderation.services import audit_record
-from team.backends import client_ip
+from saferpol.client_address import client_ip
 
 
 def _ip(request) -> str | None:

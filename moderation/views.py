@@ -25,7 +25,7 @@ from moderation.models import Action, CampaignAccount, DecisionKind, Item, Membe
 from moderation.suggestions import suggest_action
 from moderation.tables import AuditTable, ItemTable
 from platforms.registry import connector_for
-from team.backends import client_ip
+from saferpol.client_address import client_ip
 
 
 @require_GET

@@ -38,14 +38,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, not {raw!r}")
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -302,11 +305,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "team.views.lockout"
-AXES_CLIENT_IP_CALLABLE = "team.backends.client_ip"
+# The same address the audit log records, dashboard and JSON API alike.
+AXES_CLIENT_IP_CALLABLE = "saferpol.client_address.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are already in the audit log
 # Behind a reverse proxy REMOTE_ADDR is the proxy: set this to the number of proxies in front
-# (1 for one nginx) so the address locked is the visitor's, read from X-Forwarded-For.
-SAFERPOL_TRUSTED_PROXIES = env_int("SAFERPOL_TRUSTED_PROXIES", 0)
+# (1 for one nginx) so the address locked and audited is the visitor's, read from X-Forwarded-For.
+# Never more than there really are: each extra one lets a visitor choose their address.
+SAFERPOL_TRUSTED_PROXIES = env_int("SAFERPOL_TRUSTED_PROXIES", 0, minimum=0)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

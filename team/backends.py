@@ -1,9 +1,12 @@
-"""Sign-in lockout: django-axes' check, and the address it locks by."""
+"""Sign-in lockout: django-axes' check.
+
+The address it locks by is saferpol.client_address.client_ip (AXES_CLIENT_IP_CALLABLE), the same
+one the audit log records.
+"""
 
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
-from django.conf import settings
 from django.http import HttpRequest
 
 
@@ -19,18 +22,3 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address: from X-Forwarded-For only as far as our own proxies vouch for it.
-
-    Each trusted proxy appends the address it received the request from, so with N proxies the
-    N-th entry from the right is the one the outermost proxy saw; anything further left could
-    have been typed by the visitor.
-    """
-    proxies = settings.SAFERPOL_TRUSTED_PROXIES
-    if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from moderation.models import Role
+from saferpol.client_address import client_ip
 from team import selectors, services
-from team.backends import client_ip
 from team.forms import CodeForm, InvitationForm, JoinForm, RoleForm
 
 # --- Members and invitations -------------------------------------------------------------

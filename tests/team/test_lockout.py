@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from moderation.models import AuditEvent
-from team.backends import client_ip
+from saferpol.client_address import client_ip
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
