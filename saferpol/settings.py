@@ -66,6 +66,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set unless DEBUG or SAFERPOL_DEMO is on")
 
+# Earlier keys, still accepted after SECRET_KEY changes: recovery codes are hashed with the key
+# of the day they were made, and keep working until the old key is dropped from here.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if (DEBUG or DEMO_MODE) else [])
 
 INSTALLED_APPS = [

@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation import selectors as moderation_selectors
 from moderation.models import CampaignAccount, Membership, Role
-from team.models import Invitation, token_digest
+from team.models import Invitation, RecoveryCode, RecoveryCodeDevice, token_digest
 
 ROLE_ORDER = {Role.OWNER: 0, Role.MODERATOR: 1, Role.COMMS: 2}
 
@@ -113,9 +112,9 @@ def has_two_step(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def recovery_device(user) -> StaticDevice | None:
-    return StaticDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
+def recovery_device(user) -> RecoveryCodeDevice | None:
+    return RecoveryCodeDevice.objects.filter(user=user, confirmed=True).order_by("-id").first()
 
 
 def recovery_codes_left(user) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return RecoveryCode.objects.filter(device__user=user, device__confirmed=True).count()

@@ -12,13 +12,20 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation.models import AuditEvent, CampaignAccount, Membership, Role
 from moderation.services import audit_record
 from team import selectors
-from team.models import Invitation, token_digest
+from team.models import (
+    Invitation,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    random_recovery_code,
+    recovery_code_digest,
+    recovery_code_normal,
+    token_digest,
+)
 
 INVITATION_LIFETIME = timedelta(days=7)
 
@@ -235,9 +242,8 @@ def totp_device_for_setup(*, user) -> TOTPDevice:
     return device
 
 
-def _code(raw: str) -> str:
-    """Codes are forgiving of spaces, dashes and case, as people copy them from paper or phones."""
-    return "".join(raw.split()).replace("-", "").lower()
+# Typed codes, the app's 6 digits as much as recovery codes, forgive spaces, dashes and case.
+_code = recovery_code_normal
 
 
 def _refusal(device: Device) -> str:
@@ -277,14 +283,17 @@ def two_step_confirm(*, user, device: TOTPDevice, code: str, ip_address: str | N
 
 @transaction.atomic
 def recovery_codes_regenerate(*, user, ip_address: str | None = None) -> list[str]:
-    """A fresh set of one-time recovery codes; the old ones stop working."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+    """A fresh set of one-time recovery codes; the old ones stop working.
+
+    Returned to be shown once: only their keyed digests are stored, so they can't be shown again.
+    """
+    device, _ = RecoveryCodeDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
     if not device.confirmed:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-    device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.SAFERPOL_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    device.codes.all().delete()
+    codes = [random_recovery_code() for _ in range(settings.SAFERPOL_RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create([RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes])
     audit_record(
         verb=AuditEvent.Verb.TWO_STEP,
         actor=user,
@@ -319,8 +328,8 @@ def two_step_verify(*, user, code: str, ip_address: str | None = None) -> Device
             ip_address=ip_address,
         )
         raise CodeRefused("That code didn't work. Try again with the code your app shows now, or a recovery code.")
-    if isinstance(matched, StaticDevice):
-        left = matched.token_set.count()
+    if isinstance(matched, RecoveryCodeDevice):
+        left = matched.codes.count()
         audit_record(
             verb=AuditEvent.Verb.TWO_STEP,
             actor=user,

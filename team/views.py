@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_static.models import StaticDevice
 
 from moderation.models import Role
 from saferpol.client_address import client_ip
 from team import selectors, services
 from team.forms import CodeForm, InvitationForm, JoinForm, RoleForm
+from team.models import RecoveryCodeDevice
 
 # --- Members and invitations -------------------------------------------------------------
 
@@ -242,7 +242,7 @@ def two_step_verify(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", str(exc))
             else:
                 _verified(request, device)
-                if isinstance(device, StaticDevice):
+                if isinstance(device, RecoveryCodeDevice):
                     left = selectors.recovery_codes_left(request.user)
                     messages.warning(
                         request,

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from team.models import RecoveryCode, RecoveryCodeDevice, recovery_code_digest
 
 
 def client_for(user, *, csrf: bool = False) -> Client:
@@ -22,9 +23,10 @@ def app_for(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
-def recovery_codes_for(user, codes: list[str]) -> StaticDevice:
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+def recovery_codes_for(user, codes: list[str]) -> RecoveryCodeDevice:
+    """Recovery codes as recovery_codes_regenerate stores them: digests only."""
+    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    RecoveryCode.objects.bulk_create([RecoveryCode(device=device, digest=recovery_code_digest(code)) for code in codes])
     return device
 
 

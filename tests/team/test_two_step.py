@@ -7,11 +7,10 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from moderation.models import AuditEvent
-from team.models import ApiToken
+from team.models import ApiToken, RecoveryCode, recovery_code_digest
 from tests.factories import PASSWORD
 from tests.team.conftest import app_for, client_for, code_now, recovery_codes_for, verified_client_for
 
@@ -84,7 +83,8 @@ def test_set_up_with_the_right_code_turns_it_on_and_shows_ten_recovery_codes_onc
     assert all(code in response.content.decode() for code in codes)
     device.refresh_from_db()
     assert device.confirmed
-    assert sorted(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True)) == sorted(codes)
+    stored = RecoveryCode.objects.filter(device__user=alice).values_list("digest", flat=True)
+    assert sorted(stored) == sorted(recovery_code_digest(code) for code in codes)
     assert client.get(QUEUE).status_code == 200
     # Shown once: the Security page tells how many are left, never the codes.
     security = client.get(reverse("team:security")).content.decode()
@@ -263,8 +263,8 @@ def test_new_recovery_codes_replace_the_old_ones(require_2fa, alice):
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     codes = response.context["codes"]
     assert len(codes) == 10 and "Your earlier recovery codes no longer work" in response.content.decode()
-    tokens = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
-    assert tokens == set(codes) and "oldcode1" not in tokens
+    stored = set(RecoveryCode.objects.filter(device__user=alice).values_list("digest", flat=True))
+    assert stored == {recovery_code_digest(code) for code in codes}
     assert AuditEvent.objects.filter(verb="two_step", actor=alice).exists()
 
 
@@ -275,7 +275,7 @@ def test_new_recovery_codes_refuse_get(require_2fa, alice):
 def test_new_recovery_codes_need_a_csrf_token(require_2fa, alice):
     recovery_codes_for(alice, ["oldcode1"])
     assert verified_client_for(alice, csrf=True).post(reverse("team:recovery_codes")).status_code == 403
-    assert StaticToken.objects.get(device__user=alice).token == "oldcode1"
+    assert RecoveryCode.objects.get(device__user=alice).digest == recovery_code_digest("oldcode1")
 
 
 def test_new_recovery_codes_need_the_second_step_first(settings, alice):
@@ -284,11 +284,11 @@ def test_new_recovery_codes_need_the_second_step_first(settings, alice):
     recovery_codes_for(alice, ["oldcode1"])
     response = client_for(alice).post(reverse("team:recovery_codes"))
     assert response.status_code == 302 and response["Location"].startswith(VERIFY)
-    assert StaticToken.objects.get(device__user=alice).token == "oldcode1"
+    assert RecoveryCode.objects.get(device__user=alice).digest == recovery_code_digest("oldcode1")
 
 
 def test_new_recovery_codes_without_an_app_explain_what_to_do(settings, alice):
     settings.SAFERPOL_REQUIRE_2FA = False
     response = client_for(alice).post(reverse("team:recovery_codes"), follow=True)
     assert "Set up two-step verification first" in response.content.decode()
-    assert not StaticToken.objects.exists()
+    assert not RecoveryCode.objects.exists()
