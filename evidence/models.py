@@ -86,6 +86,7 @@ class CustodyEvent(AppendOnlyModel):
         REDACT = "redact", "Redacted"
         UPLOAD = "upload", "Uploaded"
         EXPORT = "export", "Exported"
+        EXPORT_EXPIRED = "export_expired", "Export expired"
         VERIFY = "verify", "Verified"
         INCIDENT_OPEN = "incident_open", "Incident opened"
         INCIDENT_UPDATE = "incident_update", "Incident updated"
@@ -145,6 +146,9 @@ class Pack(models.Model):
     items = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its ZIP was deleted, SAFERPOL_EXPORT_RETENTION_DAYS after it was made. The row stays, as
+    # the record of who exported what; the evidence it was made from is never deleted.
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"evidence pack {self.code} of @{self.account.handle}"

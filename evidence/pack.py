@@ -36,6 +36,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evidence.fonts import pdf_font
@@ -44,7 +45,7 @@ from evidence.incidents import incident_record, pack_incidents
 from evidence.models import Artefact, CustodyEvent, Pack
 from evidence.redactions import annotation_note
 from evidence.services import artefact_path, custody_append, custody_head, tool_version
-from moderation.exports import CSV_BOM, CSV_HEADER, export_items, item_csv_row, spreadsheet_safe
+from moderation.exports import CSV_BOM, CSV_HEADER, export_items, exported_file, item_csv_row, spreadsheet_safe
 from moderation.models import AuditEvent, Author, CampaignAccount, Item, Membership
 from moderation.records import item_record
 from moderation.services import audit_record
@@ -1213,3 +1214,68 @@ def _pack_failed(pack: Pack, reason: str) -> Pack:
     pack.finished_at = timezone.now()
     pack.save(update_fields=["status", "error", "finished_at"])
     return pack
+
+
+# --- Retention: the ZIP deleted, the record kept --------------------------------------------
+
+# The states whose ZIP retention deletes; a pack still being built is never touched.
+FINISHED_STATES = (Pack.Status.DONE, Pack.Status.FAILED)
+
+
+def packs_past_retention(*, cutoff: datetime) -> QuerySet[Pack]:
+    """Finished or failed packs made before the cutoff whose ZIP hasn't been deleted yet."""
+    return (
+        Pack.objects.filter(status__in=FINISHED_STATES, expired_at__isnull=True)
+        .annotate(made_at=Coalesce("finished_at", "created_at"))
+        .filter(made_at__lt=cutoff)
+        .select_related("exporter", "account")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def pack_expire(*, pack: Pack, days: int, by: str) -> bool:
+    """Delete a finished or failed pack's ZIP, keep its row marked expired, and log it twice.
+
+    Making the pack was a custody event and an audit event, so deleting it is both too. Only
+    the ZIP goes: the captures, uploads, notes and redactions it copied stay where they are.
+    False if there was nothing to do. As with exports, the file is deleted last.
+    """
+    pack = Pack.objects.select_for_update().select_related("exporter", "account").get(pk=pack.pk)
+    if pack.expired_at is not None or pack.status not in FINISHED_STATES:
+        return False
+    path = exported_file(pack.file_name, folder="packs")
+    present = path is not None and path.is_file()
+    detail = {
+        # The name the export event gave the file, so the two events can be matched.
+        "file": Path(pack.file_name).name if pack.file_name else "",
+        "deleted": present,
+        "pack": str(pack.code),
+        "sha256": pack.sha256,
+        "bytes": pack.bytes,
+        "exporter": pack.exporter.username,
+        "made_at": (pack.finished_at or pack.created_at).isoformat(),
+        "retention_days": days,
+        "by": by,
+    }
+    pack.expired_at = timezone.now()
+    pack.file_name = ""
+    pack.save(update_fields=["expired_at", "file_name"])
+    outcome = "ZIP deleted" if present else "its ZIP was already gone"
+    custody_append(
+        action=CustodyEvent.Action.EXPORT_EXPIRED,
+        obj=pack.account,
+        reason=f"evidence pack by {pack.exporter.username} past its {days}-day retention period: {outcome}",
+        detail=detail,
+    )
+    audit_record(
+        verb=AuditEvent.Verb.EXPORT_EXPIRED,
+        account=pack.account,
+        obj=pack,
+        summary=f"Evidence pack of {pack.items:,} items from @{pack.account.handle} by {pack.exporter.username} "
+        f"expired after {days} days: {outcome}",
+        detail={**detail, "format": "evidence_pack"},
+    )
+    if present:
+        path.unlink(missing_ok=True)
+    return True

@@ -34,6 +34,7 @@ from evidence.redactions import (
 from evidence.selectors import INLINE_IMAGE_TYPES, artefact_for_user, custody_events_for_user
 from evidence.services import artefact_path, custody_append, file_sha256
 from evidence.tables import CustodyTable
+from moderation.export_views import export_expired_page
 from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import page_number, paginate_lazily
@@ -131,6 +132,7 @@ def packs(request: HttpRequest) -> HttpResponse:
             .select_related("account")
             .annotate(picked=Count("selected_items"))
             .order_by("-created_at")[:50],
+            "retention_days": settings.SAFERPOL_EXPORT_RETENTION_DAYS,
         },
     )
 
@@ -285,9 +287,19 @@ def pack_selection_build(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def pack_download(request: HttpRequest, code: str) -> FileResponse:
-    pack = Pack.objects.filter(code=code, exporter=request.user, status=Pack.Status.DONE).first()
-    if pack is None:
+def pack_download(request: HttpRequest, code: str) -> HttpResponse:
+    pack = Pack.objects.filter(code=code, exporter=request.user).select_related("account").first()
+    if pack is not None and pack.expired_at is not None:
+        return export_expired_page(
+            request,
+            what="evidence pack",
+            made_at=pack.finished_at or pack.created_at,
+            expired_at=pack.expired_at,
+            sha256=pack.sha256,
+            again_url=reverse("evidence:packs"),
+            again_label="Build a new pack",
+        )
+    if pack is None or pack.status != Pack.Status.DONE:
         raise Http404("No such pack")
     path = Path(settings.MEDIA_ROOT) / pack.file_name
     if not path.is_file():

@@ -1,4 +1,4 @@
-"""The background half of dashboard exports: a thin task that calls the export service.
+"""The background half of dashboard exports: thin tasks that call the export services.
 
 Route it to its own queue so a 100,000-item export never holds up ingest or actions:
 CELERY_TASK_ROUTES["moderation.export_tasks.export_run"] = {"queue": "exports"}.
@@ -9,9 +9,17 @@ from __future__ import annotations
 from celery import shared_task
 
 from moderation.exports import export_file_run
+from moderation.retention import export_files_prune
 
 
 # Large exports take minutes, not the default two; the service records failures itself.
 @shared_task(soft_time_limit=3600, time_limit=3660)
 def export_run(export_id: int) -> str:
     return export_file_run(export_id=export_id).status
+
+
+# Daily, on the beat schedule: the files of exports and evidence packs past their retention period.
+@shared_task
+def exports_prune() -> int:
+    result = export_files_prune()
+    return len(result.exports) + len(result.packs)

@@ -6,6 +6,7 @@ private to the person who asked for them, and anyone else gets a 404.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from django import forms
@@ -14,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
@@ -61,7 +63,11 @@ def _progress(export: Export) -> dict:
 
 
 def _list_page(request: HttpRequest, form: ExportForm, *, status: int = 200) -> HttpResponse:
-    context = {"form": form, "exports": exports.exports_for_user(request.user)[:50]}
+    context = {
+        "form": form,
+        "exports": exports.exports_for_user(request.user)[:50],
+        "retention_days": settings.SAFERPOL_EXPORT_RETENTION_DAYS,
+    }
     return render(request, "exports/list.html", context, status=status)
 
 
@@ -111,6 +117,16 @@ def export_progress(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest, code: str) -> HttpResponse:
     export = exports.export_for_user(request.user, code)
+    if export.expired_at is not None:
+        return export_expired_page(
+            request,
+            what="export",
+            made_at=export.finished_at or export.created_at,
+            expired_at=export.expired_at,
+            sha256=export.sha256,
+            again_url=reverse("exports:list"),
+            again_label="Start a new export",
+        )
     if export.status != Export.Status.DONE:
         if export.status == Export.Status.FAILED:
             messages.error(request, "This export failed, so there is nothing to download. Start a new one.")
@@ -135,3 +151,30 @@ def export_download(request: HttpRequest, code: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"  # abuse logs must not sit in shared caches
     return response
+
+
+def export_expired_page(
+    request: HttpRequest,
+    *,
+    what: str,
+    made_at: datetime,
+    expired_at: datetime,
+    sha256: str,
+    again_url: str,
+    again_label: str,
+) -> HttpResponse:
+    """410 Gone, in words: the file was deleted on purpose after the retention period; make a new one.
+
+    Shared with evidence packs. Not a 404: the export is known and still listed, and the page
+    says why it can't be had and what to do instead.
+    """
+    context = {
+        "what": what,
+        "made_at": made_at,
+        "expired_at": expired_at,
+        "sha256": sha256,
+        "days": settings.SAFERPOL_EXPORT_RETENTION_DAYS,
+        "again_url": again_url,
+        "again_label": again_label,
+    }
+    return render(request, "exports/expired.html", context, status=410)

@@ -7,7 +7,9 @@ prefetched per chunk, and rows go straight to the file, so memory stays flat at 
 
 The dashboard asks for an export with `export_request`; a Celery task (`export_tasks.export_run`)
 calls `export_file_run`, which writes the file under MEDIA_ROOT/exports/ with progress, hashes
-it and records the audit event. The `export_log` command uses the same writer.
+it and records the audit event. The `export_log` command uses the same writer. Past
+SAFERPOL_EXPORT_RETENTION_DAYS, `export_expire` deletes the file and marks the row expired
+(moderation.retention runs it daily for exports and evidence packs alike).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -74,6 +77,10 @@ CSV_BOM = "\ufeff"
 # Line separators that some JSON-lines readers (str.splitlines, JavaScript) split on; json.dumps
 # leaves them raw with ensure_ascii=False, so they are escaped to keep one item per line.
 _LINE_SEPARATORS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+class ExportFileRefused(Exception):
+    """A row names a file outside the folder its kind of export writes to: it is left alone."""
 
 
 class ExportNotPossible(Exception):
@@ -462,3 +469,86 @@ def export_download_record(*, export: Export, user, ip_address: str | None = Non
         detail={"format": export.format, "sha256": export.sha256, "bytes": export.bytes},
         ip_address=ip_address,
     )
+
+
+# --- Retention: files deleted, records kept -------------------------------------------------
+
+# The states whose files retention deletes; a pending or running export is never touched.
+FINISHED_STATES = (Export.Status.DONE, Export.Status.FAILED)
+
+
+def exported_file(file_name: str, *, folder: str) -> Path | None:
+    """The file an export or evidence pack wrote, None if it names none.
+
+    Only a file directly in MEDIA_ROOT/<folder>/ is ever returned, whatever the row says (a
+    symlink or ``..`` resolves elsewhere and is refused), so deleting it can never reach the
+    original evidence under MEDIA_ROOT/evidence/.
+    """
+    if not file_name:
+        return None
+    media = Path(settings.MEDIA_ROOT)
+    path = media / file_name
+    if path.resolve().parent != (media / folder).resolve():
+        raise ExportFileRefused(f"{file_name!r} is not a file in {folder}/, so it was left alone")
+    return path
+
+
+def exports_past_retention(*, cutoff: datetime) -> QuerySet[Export]:
+    """Finished or failed exports made before the cutoff whose file hasn't been deleted yet."""
+    return (
+        Export.objects.filter(status__in=FINISHED_STATES, expired_at__isnull=True)
+        .annotate(made_at=Coalesce("finished_at", "created_at"))
+        .filter(made_at__lt=cutoff)
+        .select_related("requested_by", "account")
+        .order_by("id")
+    )
+
+
+def _accounts_exported(export: Export) -> list[CampaignAccount | None]:
+    """The accounts whose audit logs recorded the export, so they record its expiry too."""
+    if export.account_id is not None:
+        return [export.account]
+    ids = AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT, object_code=str(export.code)).values("account_id")
+    return list(CampaignAccount.objects.filter(pk__in=ids).order_by("handle")) or [None]
+
+
+@transaction.atomic
+def export_expire(*, export: Export, days: int, by: str) -> bool:
+    """Delete a finished or failed export's file, keep its row marked expired, and audit it.
+
+    False if there was nothing to do (already expired, or still being written). The file is
+    deleted last, inside the transaction: if that fails nothing is marked, and if the commit
+    fails after it, the next run finds the file gone and marks the row then.
+    """
+    export = Export.objects.select_for_update(of=("self",)).select_related("requested_by", "account").get(pk=export.pk)
+    if export.expired_at is not None or export.status not in FINISHED_STATES:
+        return False
+    path = exported_file(export.file_name, folder="exports")
+    present = path is not None and path.is_file()
+    detail = {
+        "file": export.file_name,
+        "deleted": present,
+        "format": export.format,
+        "sha256": export.sha256,
+        "bytes": export.bytes,
+        "requested_by": export.requested_by.username,
+        "made_at": (export.finished_at or export.created_at).isoformat(),
+        "retention_days": days,
+        "by": by,
+    }
+    export.expired_at = timezone.now()
+    export.file_name = ""
+    export.save(update_fields=["expired_at", "file_name"])
+    what = f"{export.format.upper()} export by {export.requested_by.username}"
+    outcome = "file deleted" if present else "its file was already gone"
+    for account in _accounts_exported(export):
+        audit_record(
+            verb=AuditEvent.Verb.EXPORT_EXPIRED,
+            account=account,
+            obj=export,
+            summary=f"{what} expired after {days} days: {outcome}",
+            detail=detail,
+        )
+    if present:
+        path.unlink(missing_ok=True)
+    return True

@@ -417,6 +417,9 @@ class Export(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When its file was deleted, SAFERPOL_EXPORT_RETENTION_DAYS after it was made. The row stays:
+    # it is the record of who exported what, and when.
+    expired_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.get_format_display()} export {self.code}"
@@ -465,6 +468,7 @@ class AuditEvent(AppendOnlyModel):
         LOGOUT = "logout", "Logout"
         EXPORT = "export", "Export"
         EXPORT_DOWNLOAD = "export_download", "Export downloaded"
+        EXPORT_EXPIRED = "export_expired", "Export expired"
         INGEST = "ingest", "Items received"
         INVITED = "invited", "Invitation created"
         INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -197,6 +198,11 @@ WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE or TESTING
 # Capture evidence of every flagged item as it arrives (on the "evidence" queue with Celery;
 # in-process without a broker). Benchmarks of ingest alone turn it off.
 SAFERPOL_CAPTURE_ON_INGEST = env_bool("SAFERPOL_CAPTURE_ON_INGEST", True)
+# Log exports and evidence packs are copies of abuse made to be handed on, not the record: their
+# files are deleted this many days after they were made (the rows stay, marked expired, as the
+# record of who exported what). 0 keeps them forever. The evidence they were made from is kept.
+SAFERPOL_EXPORT_RETENTION_DAYS = env_int("SAFERPOL_EXPORT_RETENTION_DAYS", 30, minimum=0)
+
 # Real browser screenshots of public pages, on each platform's own hosts only. The demo has no
 # public pages; tests turn this on against pages served on loopback.
 SAFERPOL_EVIDENCE_SCREENSHOTS = env_bool("SAFERPOL_EVIDENCE_SCREENSHOTS", not (TESTING or DEMO_MODE))
@@ -235,6 +241,7 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.action_execute": {"queue": "actions"},
     "moderation.tasks.actions_run_due": {"queue": "actions"},
     "moderation.export_tasks.export_run": {"queue": "exports"},
+    "moderation.export_tasks.exports_prune": {"queue": "exports"},
     "evidence.tasks.evidence_capture": {"queue": "evidence"},
     "evidence.tasks.evidence_capture_due": {"queue": "evidence"},
     "evidence.pack_tasks.pack_build": {"queue": "exports"},
@@ -248,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "run-due-actions": {"task": "moderation.tasks.actions_run_due", "schedule": 60.0},
     "capture-missing-evidence": {"task": "evidence.tasks.evidence_capture_due", "schedule": 300.0},
+    # Once a day, at a quiet hour: delete exported files past SAFERPOL_EXPORT_RETENTION_DAYS.
+    "prune-old-exports": {"task": "moderation.export_tasks.exports_prune", "schedule": crontab(hour=3, minute=30)},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
