@@ -26,7 +26,8 @@ Reads:
 Trains:
   the same plain-torch BERT as train_encoder_head.py, with two independent outputs (hate, threat)
   and a binary cross-entropy loss (threats, the rarer label, weighted THREAT_WEIGHT). Each text is
-  read as run time reads it (the engine's normalised text, emoji as words: group_head.model_text).
+  read as run time reads it: the engine's normalised text with emoji as words (group_head.model_text),
+  then handles and links as OLID writes them (encoder_head.prepare).
   3 epochs, AdamW, batches of 32, word vectors frozen; the checkpoint (every half epoch) and the
   int8 quantisation are chosen by the mean of the two heads' best validation F1.
 Writes:
@@ -54,6 +55,7 @@ if str(ROOT) not in sys.path:
 
 from moderation.rules import group_head  # noqa: E402
 from moderation.rules.encoder import file_sha256  # noqa: E402
+from moderation.rules.encoder_head import prepare  # noqa: E402
 from training import datasets  # noqa: E402
 from training.train_encoder_head import (  # noqa: E402
     BF16_FAST,
@@ -163,6 +165,12 @@ def _bce(logits, targets):
     return torch.nn.functional.binary_cross_entropy_with_logits(logits, targets, pos_weight=weight)
 
 
+def model_ids(tokenizer, text: str) -> list[int]:
+    """Token ids of a reply as run time reads it: the second reading passes the model the engine's
+    text with emoji as words, and the model prepares that as every fine-tuned head does."""
+    return tokenizer.encode(prepare(group_head.model_text(text)))
+
+
 def train(args) -> dict:
     from moderation.rules.wordpiece import WordPieceTokenizer
 
@@ -171,7 +179,7 @@ def train(args) -> dict:
 
     rows = examples(args.data)
     tokenizer = WordPieceTokenizer(max_tokens=group_head.MAX_TOKENS)
-    encoded = {s: [tokenizer.encode(group_head.model_text(r[0])) for r in rows[s]] for s in datasets.SPLITS}
+    encoded = {s: [model_ids(tokenizer, r[0]) for r in rows[s]] for s in datasets.SPLITS}
     y = {s: labels(rows[s]) for s in datasets.SPLITS}
     for s in datasets.SPLITS:
         log(f"{s}: {len(rows[s])} rows, {int(y[s][:, 0].sum())} hate, {int(y[s][:, 1].sum())} threat")

@@ -22,7 +22,7 @@ from moderation.rules.context import addresses_reader, speaks_of_elections
 from moderation.rules.groups import group_mentioned, negated, reported_or_quoted, reports_speech
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
-from moderation.rules.threats import NOT_VIOLENCE_AFTER, TRAFFIC
+from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
 from moderation.rules.verdict import Cue
 
 # The hate head was trained on Davidson and Hatemoji, whose idea of hate is wider than rule 3's;
@@ -131,6 +131,17 @@ _PASSIVE_HARM = re.compile(
     r"\b(?:get|gets|getting|got|be|been|is|are) (?:\w+ )?(?:killed|hurt|injured|knocked (?:down|over)|run over"
     r"|mown down|seriously hurt|badly hurt)\b"
 )
+# Harm that may befall anyone, asked about in a reply that speaks to no one ("what if someone gets
+# stabbed in the park, will the council care then?"): a worry about safety, not a threat. Said
+# rather than asked ("if that opens, someone will get hurt") it may be menace, and is read.
+_HARMLESS_USE = re.compile(HARMLESS_USE)
+_ANYONE_HARMED = re.compile(
+    r"\b(?:someone|somebody|anyone|anybody|people|a (?:child|kid|pensioner|woman|man|girl|boy|resident|person))"
+    r" (?:\w+ )?(?:get|gets|getting|got|is|are|was|be|will be|will get|could get|might get)"
+    r" (?:\w+ )?(?:killed|hurt|injured|stabbed|shot|attacked|mugged|assaulted|murdered|knifed|beaten up)\b"
+    r"[^.!?]*\?"
+)
+_SPOKEN_TO_OR_TARGETED = re.compile(r"\b(?:you|your|ya|ur|u|him|her|them|his|their|they|he|she)\b")
 _ELECTORAL_FIGURE = re.compile(
     r"(?:kill|beat|smash|crush|wipe|destroy|bury|buried|finish|hammer|batter|thrash|slaughter|massacre|murder"
     r"|knock|fight|war|blast|blow|hurt|suffer|deserve|pain|death|dead|die|head|face|end up|regret|break|bleed"
@@ -142,13 +153,15 @@ _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:
 
 def _threat_worth_asking(s: str) -> bool:
     """Words of violence, and not one of the known harmless frames they come in."""
-    hints = [m.group() for m in _VIOLENCE_HINT.finditer(s)]
+    hints = [m.group() for m in _VIOLENCE_HINT.finditer(s) if not _HARMLESS_USE.match(s, m.end())]
     if not hints:
         return False
     # "We'll crush you at the ballot box" is about votes; a gun or a coffin next to an election is not.
     if speaks_of_elections(s) and all(_ELECTORAL_FIGURE.match(h) for h in hints):
         return False
     if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
+        return False
+    if _ANYONE_HARMED.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s):
         return False
     return not any(NOT_VIOLENCE_AFTER.search(s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
 

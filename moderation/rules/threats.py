@@ -61,6 +61,41 @@ HARMED = (
     r"|be tortured|be shot on sight|be lined up and shot|be put against a wall|be hung drawn and quartered"
     r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated)"
 )
+# Done to someone, in the forms a wish or a hypothetical puts it ("if someone threw acid..."); not
+# "beat" ("if someone beat you at the polls") or "did" ("if someone did that to your mum?").
+HARM_DONE = (
+    r"(?:killed|kills|kill|shot|shoots|shoot|stabbed|stabs|stab|threw acid|throws acid|throw acid|torched|torches"
+    r"|torch|burned|burnt|burns|burn|petrol bombed|firebombed|kneecapped|strangled|strangles|strangle|glassed"
+    r"|glasses|knifed|battered|batters|attacked|attacks|ran over|runs over|run over|lynched|hanged"
+    r"|hung|murdered|raped|smashed|put a brick|put a bullet|put a knife|set fire to|set light to|done in)"
+)
+# Suffered by someone: "if your kids got hurt", "if every one of them got a bullet".
+HARM_SUFFERED = (
+    r"(?:hurt|killed|shot|stabbed|beaten(?: up)?|battered|attacked|knifed|glassed|kneecapped|lynched|hanged|hung"
+    r"|murdered|raped|run over|burned|burnt|torched|firebombed|petrol bombed|set on fire|smashed(?: up)?"
+    r"|a bullet|a knife|acid|a kicking|a beating|a brick through|an accident|up in flames|burned down|burnt down"
+    r"|caught fire|done in|strung up|drowned|gassed)"
+)
+# The harm in "if someone threw acid in your face" or "if your kids got hurt": done to the reader,
+# their family or home, or to a group, by someone; or suffered by them.
+HARM_IF = (
+    rf"(?:someone|somebody|some \w+|a \w+|people|they|i|we|one of us)(?: \w+){{0,2}}? {HARM_DONE}\b"
+    rf"[^.!?]{{0,30}}?\b(?:{YOU}|{YOUR}|him|her|them|his|their)\b"
+    rf"|(?:{YOU}|{TPOS} (?:\w+ )?(?:{FAMILY}|{PROPERTY})|him|her|them|every (?:one|last one) of (?:you|them)"
+    rf"|(?:all|every|the) (?:\w+ )?{ANY_GROUP}|every [a-z]+(?:an|ian|ish|i|er|ist))(?: \w+){{0,2}}? "
+    rf"(?:got|get|gets|were|was|ended up|had|went|caught) {HARM_SUFFERED}"
+)
+PUBLIC_ROLE = (
+    r"(?:the (?:mayor|councillor|cllr|council leader|leader|mp|chair|chairman|minister|prime minister|pm"
+    r"|chief executive|planning officer|inspector)|that (?:mayor|councillor|cllr|mp|minister|woman|man|bloke"
+    r"|prick|traitor))"
+)
+# A blade or a bat brought for a harmless use: "bringing my knife for the cake", "a bat for the nets".
+HARMLESS_USE = (
+    r" (?:for|to cut|to carve) (?:the |a |some |our |my )?(?:\w+ )?(?:cake|bread|buffet|picnic|barbecue|bbq"
+    r"|sandwiches|veg|turkey|roast|kitchen|allotment|workshop|cricket|rounders|softball|baseball|match|nets"
+    r"|quiz|party|raffle)\b"
+)
 # "I'll shoot you an email", "beat you at the ballot box", "kick you out in May", "cut you some slack".
 NOT_VIOLENCE_AFTER = re.compile(
     r"^ ?(?:an? |the |a quick |over an? )?(?:email|e-?mail|message|dm|text|line|note|link|reply|copy|invite|invitation"
@@ -114,7 +149,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:beat|kick|smash|bash|knock|batter|punch) {TARGET} (?:up|senseless"
         rf"|to death|to a pulp"
-        rf"|black and blue|unconscious|into next week))",
+        rf"|black and blue|unconscious|into next week|out cold|spark out|clean out))",
         0.95,
         "direct threat",
     ),
@@ -386,13 +421,12 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "wished harm",
     ),
     _p(
-        rf"\b(?P<q>hope (?:that )?(?:someone|somebody|some \w+|a \w+|they|people)(?:\s\w+){{0,2}}? (?:runs?|kills?"
-        rf"|stabs?"
-        rf"|shoots?|batters?|beats?|punches?|rapes?|burns?|attacks?|knifes?|glasses?|hurts?) (?:{YOU}|him|her"
-        rf"|{TPOS} \w+)"
+        rf"\b(?P<q>hope (?:that )?(?:someone|somebody|some \w+|a \w+|they|people)(?:\s\w+){{0,2}}? (?:runs?"
+        rf"|{VIOLENT}(?:s|es)?|throttles?|kneecaps?|torch(?:es)?) (?:{YOU}|him|her|{TPOS} \w+)"
         r"(?: over| up| down)?)",
         0.9,
         "wished harm",
+        after_guard=True,
     ),
     _p(
         rf"\b(?P<q>hope (?:that )?(?:{TPOS} (?:house|home|office|car|place)|it)(?:\s\w+){{0,2}}? (?:burns? down"
@@ -459,8 +493,10 @@ _PATTERNS: tuple[_Pattern, ...] = (
         after_guard=True,
     ),
     _p(
-        rf"\b(?P<q>{PERSON_SUBJECT} (?:all )?(?:deserves?|needs?|ought|should|must)(?: all)?(?: to)? {HARMED})\b"
-        r"(?! (?:out to dry|up|parliament|(?:your|his|her|their|its) heads?))",
+        rf"\b(?P<q>{PERSON_SUBJECT}(?:,? [a-z']+){{0,6}}?,? (?:all )?(?:deserves?|needs?|ought|should|must)(?: all)?"
+        rf"(?: just| really| simply| all| actually)?(?: to)? {HARMED})\b"
+        r"(?! (?:out to dry|up|parliament|(?:your|his|her|their|its) heads?|(?:of|down|out|off|laughing|happy)\b"
+        r"|(?<=hang) (?:in|on|around|about|together|tight|with|onto|loose)\b))",
         0.9,
         "wished harm",
     ),
@@ -496,6 +532,73 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "incitement to violence",
     ),
     _p(rf"(?P<q>\b(?:kill|gas|exterminate|shoot|hang|burn) all (?:the )?{ANY_GROUP})", 0.95, "incitement to violence"),
+    # --- harm put as a question, a wish or a hypothetical -------------------------------------
+    # "How would you feel if someone threw acid in your face?", "Wouldn't it be grand if every one
+    # of them got a bullet", "Be a real shame if your kids got hurt walking home": the harm is named
+    # and falls on the reader, their family or home, or a group; with no one harmed it is left alone.
+    _p(
+        rf"\b(?:how (?:would|'d) {YOU} (?:feel|like it)|what (?:would {YOU} do )?if|imagine if) (?:\S+ ){{0,3}}?"
+        rf"(?P<q>{HARM_IF})",
+        0.85,
+        "veiled threat",
+        electoral_guard=True,
+        traffic_guard=True,  # "how would you feel if your kids got hurt on that junction?"
+    ),
+    _p(
+        rf"\b(?:(?:wouldn't|would|it'd|itd) (?:it )?be (?:a )?(?:real |right |proper |terrible |crying )?(?:shame"
+        rf"|pity|grand|great|nice|lovely|funny|good|a laugh)|(?:a |real |such a )(?:shame|pity)) if (?:\S+ ){{0,3}}?"
+        rf"(?P<q>{HARM_IF})",
+        0.85,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    # "She deserves to be dragged out of the chamber and beaten senseless."
+    _p(
+        r"\b(?:deserves?|needs?|ought|should|must)(?: just| all| really)?(?: to)? be (?:[a-z']+ ){1,8}?and "
+        r"(?:then )?(?P<q>(?:beaten|shot|hanged|hung|stabbed|killed|burned|burnt|lynched|strung up|set on fire"
+        r"|kicked to death|battered|drowned|stoned|gassed|put down))\b",
+        0.85,
+        "wished harm",
+        electoral_guard=True,
+    ),
+    # "Somebody should have shot him years ago", "someone would've kneecapped every one of them".
+    _p(
+        rf"\b(?:someone|somebody|people|they|anyone|anybody)(?: really)? (?:should|would|ought to|needs? to|could)"
+        rf"(?:'ve| have| of) (?:already |just |finally |long since )?(?P<q>(?:killed|shot|stabbed|strangled|hanged"
+        rf"|hung|lynched|kneecapped|burned|burnt|torched|bombed|drowned|gassed|murdered|beaten|battered|run over"
+        rf"|put down|strung up|knifed|glassed) (?:{TARGET}|every (?:\w+ )?\w+|all (?:the )?(?:\w+ )?{ANY_GROUP}"
+        rf"|the lot|(?:the )?{ANY_GROUP}))\b",
+        0.85,
+        "incitement to violence",
+    ),
+    # "Someone needs to run the mayor over."
+    _p(
+        rf"\b(?:someone|somebody|people|one of (?:you|us)|anyone|anybody)(?: really)? (?:should|needs? to|ought to"
+        rf"|has to|gotta|must|wants? to)(?: just| finally)? (?P<q>(?:run|mow) (?:{TARGET}|{PUBLIC_ROLE}) "
+        rf"(?:over|down)|(?:kill|shoot|stab|hang|lynch|hurt|murder|batter|beat up|knife|glass|do in) {PUBLIC_ROLE})\b",
+        0.9,
+        "incitement to violence",
+        after_guard=True,
+    ),
+    # "Want to see what happens when I catch one of them on his own?"
+    _p(
+        rf"\b(?:see|find out|guess|know) what (?:happens|will happen|'ll happen) (?:when|if) (?:i|we|the lads|my mates"
+        rf"|my lads) (?P<q>(?:catch|get hold of|get|find|see|meet|corner) (?:{TARGET}|(?:a|an|one|any) (?:\w+ )?\w+)"
+        rf"(?: (?:on (?:his|her|their|your|ur|yer) own|alone|by (?:him|her|them)sel(?:f|ves)|after dark|in a dark \w+"
+        rf"|walking home|outside)|(?= ?(?:$|[.!?]))))",
+        0.85,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    # "Bringing my knife for the queers", "got the petrol ready for you".
+    _p(
+        rf"\b(?:bring|bringing|brought|got|have|carrying|sharpening|sharpened|loaded|loading)(?: (?:my|a|the|me))?"
+        rf" (?P<q>(?:knife|knives|gun|blade|machete|axe|bat|hammer|petrol|shotgun|rifle|\U0001f52a|\U0001f52b"
+        rf"|\U0001fa93)(?: \w+)?(?: ready)? for (?:{TARGET}|(?:the |those |any |all (?:the )?)?{ANY_GROUP}))",
+        0.9,
+        "direct threat",
+        electoral_guard=True,
+    ),
     # --- telling someone to kill themselves -------------------------------------------------
     _p(
         r"(?P<q>\bkill (?:your ?self|yo ?self|ur ?self|ya ?self|your ?selves|ur ?selves|yourselfs)|\bkys\b)",
@@ -611,7 +714,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:put|putting|puts) (?:a |one |two )?(?:bullet|bullets|knife|blade) (?:in|through|into) (?:you|ya|u|your))", 0.95, "direct threat"),
     _p(r"(?P<q>(?:i'm|im|i am|we're|we are) (?:\w+ )?(?:battering|stabbing|shooting|killing|smashing|kicking|punching|glassing|decking|slapping|hitting|knifing|burning|torching|bottling|leathering|doing) (?:you|ya|u|your)\b)", 0.93, "direct threat", after_guard=True, electoral_guard=True),
     _p(r"(?P<q>(?:coming|come|coming round|coming over|on my way|turning up|popping round|be round|be there|be outside|see you) (?:\w+ ){0,4}?with (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|matches|a lighter))", 0.95, "threat with a weapon"),
-    _p(r"(?P<q>(?:i'm|im|i am|i'll be|i will be|we're|we'll be) (?:bringing|carrying|packing|tooled up|armed)(?: (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle))?)", 0.9, "threat with a weapon"),
+    _p(rf"(?P<q>(?:i'm|im|i am|i'll be|i will be|we're|we'll be) (?:bringing|carrying|packing|tooled up|armed)(?![^.!?]{{0,30}}?{HARMLESS_USE})(?: (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle))?)", 0.9, "threat with a weapon"),
     _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|little one|lad|girl|boy|grandkids) (?:go|goes|walk|walks|attend|attends) (?:to )?[^.!?]{0,40}?(?:don't they|doesn't (?:he|she)|isn't it|aren't they|think about that|just saying|remember that|be a shame|funny that))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:get|got|getting) what (?:jo cox|david amess|sir david amess|amess|cox) got)", 0.97, "threat invoking a murdered MP"),
     _p(r"(?P<q>(?:your|ur) (?:car|house|home|office|surgery)(?:'s| is| will be| is going| going)? (?:going )?(?:up in flames|on fire|burn(?:ing)? down|getting torched|getting firebombed)[^.!?]{0,30}?(?:with you|you in it|inside))", 0.97, "veiled threat"),
@@ -623,7 +726,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>bring an ambulance|bring a stretcher|book (?:yourself )?an ambulance|need an ambulance|call (?:yourself )?an ambulance)", 0.9, "veiled threat"),
     _p(r"(?P<q>(?:you|ya|u) (?:won't|will not|wont|might not|may not|aren't going to|are not going to|ain't gonna) (?:make it (?:back|home)|see (?:the next|another|next) (?:election|christmas|year|birthday|week|summer)|live (?:to see|long|much longer)|be around (?:much )?(?:longer|for long)|wake up|get home))", 0.93, "veiled threat"),
     _p(r"(?P<q>(?:you'll|you will|you'd|ya'll|you're going to|you are going to|you're gonna|you could|you might) (?:be |end up |get )?(?:found|end up|ending up) (?:dead |face down )?in (?:a |the )?(?:ditch|river|canal|morgue|body bag|gutter|woods|boot|skip|bin))", 0.95, "veiled threat"),
-    _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|wife|husband|family|partner|mum|mam) (?:walk|walks|go|goes|play|plays|get|gets|come|comes|wait|waits)[^.!?]{0,40}(?:my house|past me|past my|near me|alone)[^.!?]{0,30}(?:just saying|just sayin|be a shame|be careful|watch out|remember that|funny that|isn't it|aren't they))", 0.95, "threat against family"),
+    _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|wife|husband|family|partner|mum|mam) (?:walk|walks|go|goes|play|plays|get|gets|come|comes|wait|waits)[^.!?]{0,40}(?:my house|past me|past my|near me|alone)(?:[^.!?]|[.!?] ){0,30}(?:just saying|just sayin|be a shame|be careful|watch out|remember that|funny that|isn't it|aren't they))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:every|all the|all of the|both of|both|all) (?:\w+ )?(?:bones?|legs?|arms?|fingers?|teeth|ribs) in (?:your|ur))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:your|ur) (?:\w+ )?(?:legs?|arms?|neck|jaw|face|nose|fingers?|teeth|skull|head|ribs))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:somebody|someone|some one|anyone|people|we) (?:needs? to|should|ought to|has to|have to|gotta|is going to|are going to|will|must) (?:\w+ )?(?:take (?:you|u|ya) out|sort (?:you|u|ya) out|deal with (?:you|u|ya)|do (?:you|u|ya) in|shut (?:you|u|ya) up)(?: for good| permanently|\. permanently)?)", 0.9, "incitement against the politician", electoral_guard=True),

@@ -91,10 +91,12 @@ def test_threats_are_recognised(judged):
         ("functional_blind5.jsonl", 0.93, 0.88),
     ],
 )
-def test_each_later_set_holds_its_measured_level(file_name, accuracy, threat_recall):
+# Replies on X open with the handles they answer; the judgement must not change with them.
+@pytest.mark.parametrize("opening", ["", "@cllr_amos @ward3news "], ids=["as written", "opened by handles"])
+def test_each_later_set_holds_its_measured_level(file_name, accuracy, threat_recall, opening):
     engine = Engine()
     cases = [json.loads(x) for x in CASES.with_name(file_name).read_text().splitlines() if x]
-    verdicts = [engine.classify(c["text"]) for c in cases]
+    verdicts = [engine.classify(opening + c["text"]) for c in cases]
     right = sum((3 in v.rules) == c["hateful"] for c, v in zip(cases, verdicts, strict=True))
     caught = [v.hit("threat") is not None for c, v in zip(cases, verdicts, strict=True) if c["threat"]]
     assert right / len(cases) >= accuracy

@@ -17,13 +17,16 @@ from moderation.rules.group_head import (
     MODEL_SHA256,
     GroupHead,
     model_text,
+    model_words,
     thresholds,
 )
+from moderation.rules.normalise import Document
 from training.train_group_head import (
     FUNCTIONAL_SETS,
     MEASURING_SETS,
     WRITTEN_DIR,
     measuring_texts,
+    model_ids,
     written_cases,
     written_split,
 )
@@ -90,6 +93,23 @@ def test_model_text_reads_emoji_as_words_and_undoes_disguises():
     assert model_text("M u s l i m s 4r3 5cum 🐀") == "muslims are scum rat"
     assert model_text("Thanks for fixing the bins ❤️") == "thanks for fixing the bins heart"
     assert model_text("plain text") == "plain text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["@cllr_amos @ward3 you lot https://t.co/abc &amp; more", "Bringing my 🔪 for them", "plain words"],
+)
+def test_training_reads_a_reply_as_the_second_reading_does(head, text):
+    # learned.second_reading passes model_words(Document.text); the head then prepares it.
+    assert model_ids(head.tokenizer, text) == head.encode(model_words(Document(text).text))
+
+
+def test_the_model_reads_a_reply_without_its_handles_and_links(head):
+    bare = "Immigrants are parasites and I'll stab the lot of them"
+    for dressed in (f"@cllr_amos @ward3news {bare}", f"{bare} https://t.co/x1 www.example.org", f"@Cllr_Amos {bare}"):
+        assert model_text(dressed) == model_text(bare)
+    (hate, threat), (hate_at, threat_at) = head.scores([bare, f"@cllr_amos {bare}"])
+    assert hate_at == pytest.approx(hate) and threat_at == pytest.approx(threat)
 
 
 def test_scores_are_probabilities_for_odd_input(head):

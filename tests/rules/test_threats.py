@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.rules import Engine
+from moderation.rules import Engine, learned
 
 ENGINE = Engine()
 
@@ -174,3 +174,56 @@ def test_electoral_and_everyday_figures_of_speech_are_not_threats(text):
 def test_threat_against_family_is_reported():
     threat = ENGINE.classify("I'll hurt your kids").hit("threat")
     assert threat is not None and "family" in threat.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How would you feel if someone threw acid in your face before the vote?",
+        "What if somebody torched your car one night, Cllr?",
+        "Would be a real shame if your kids got hurt walking home from school.",
+        "Wouldn't it be grand if every one of them got a bullet.",
+        "Hope someone strangles you in your sleep.",
+        "Cllr Moss deserves to be dragged out of the chamber and beaten senseless.",
+        "Somebody should have shot him years ago.",
+        "Someone needs to run the mayor over with one of his own buses.",
+        "Want to see what happens when I catch you on your own?",
+        "Bringing my knife for the lot of them on Saturday.",
+        "Your kids walk past my house every morning. Just saying.",
+        "If I see you at the count I'll knock you out cold.",
+        "People like that, costing us all this money, should just be gassed.",
+    ],
+)
+def test_threats_put_as_questions_wishes_and_hypotheticals(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How would you feel if your kids got hurt on that junction? Fix the crossing.",
+        "What if someone gets stabbed in the park, will the council care then?",
+        "Would be a shame if the library closed, it's the only warm space we have.",
+        "Wouldn't it be grand if the buses ran on time for once.",
+        "We just need to hang in there together until the election.",
+        "Hope someone fixes the streetlight before a pensioner gets hurt.",
+        "Somebody should have fixed that pothole years ago.",
+        "Want to see what happens when I show you the planning file?",
+        "I'm bringing my knife for the cake at the coffee morning.",
+        "The kids walk past my house to get to school and the pavement is a disgrace.",
+        "The lads in my five-a-side team will knock you out of the cup.",
+        "How would you feel if someone did that to your mum?",
+        "Wouldn't it be nice if every voter got a visit from their councillor?",
+        "How would you feel if someone beat you at your own game?",
+        "You lot who signed it should hang your heads, and the photos should hang in the town hall.",
+    ],
+)
+def test_questions_wishes_and_hypotheticals_without_harm_to_someone_are_not_threats(text):
+    assert "threat" not in categories(text)
+
+
+def test_harm_to_anyone_said_rather_than_asked_is_still_read_as_menace():
+    # The question "what if someone gets stabbed?" is a worry; the statement can be a threat, and
+    # the second reading is still asked about it.
+    assert learned._threat_worth_asking("if that mosque opens someone will get hurt")
+    assert not learned._threat_worth_asking("what if someone gets stabbed in the park, will the council care then?")
