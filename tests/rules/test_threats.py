@@ -227,3 +227,25 @@ def test_harm_to_anyone_said_rather_than_asked_is_still_read_as_menace():
     # the second reading is still asked about it.
     assert learned._threat_worth_asking("if that mosque opens someone will get hurt")
     assert not learned._threat_worth_asking("what if someone gets stabbed in the park, will the council care then?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm bringing sandwiches to the meeting",
+        "Fancy some photography at the fete? I'm bringing my camera gear!",
+        "We're armed with the facts and we'll see you at committee.",
+        "I'm waiting for the bus outside the library and it's 40 minutes late.",
+        "Im waiting for the minutes of the last meeting.",
+    ],
+)
+def test_bringing_or_waiting_without_a_weapon_or_menace_is_not_a_threat(text):
+    assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm bringing a knife.", "I'm tooled up and waiting", "I'm outside.", "I'll be bringing my 🔪 to the count"],
+)
+def test_a_weapon_brought_or_menace_left_hanging_is_a_threat(text):
+    assert "threat" in categories(text)
