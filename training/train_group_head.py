@@ -77,7 +77,14 @@ FUNCTIONAL_DIR = ROOT / "tests" / "rules"
 FUNCTIONAL_SETS = ("functional_cases", "functional_holdout", "functional_final", "functional_blind")
 # The sets that measure the model: never trained on, and any training case with the same text
 # (short generic sentences can coincide across writers) is left out.
-MEASURING_SETS = ("functional_blind2", "functional_blind3", "functional_blind4", "functional_blind5")
+MEASURING_SETS = (
+    "functional_blind2",
+    "functional_blind3",
+    "functional_blind4",
+    "functional_blind5",
+    "functional_blind6",
+    "threats_blind6",
+)
 THREAT_WEIGHT = 3.0
 OLID_NEGATIVES = {"train": 3000, "validation": 400, "test": 800}
 WRITTEN_VALIDATION_SHARE = 15

@@ -85,10 +85,14 @@ def test_threats_are_recognised(judged):
         # Written blind by a seventh writer and measured once (91.6% overall, 76.2% threat recall);
         # since used as a seventh development set (the threat floor), never to train the model.
         ("functional_blind4.jsonl", 0.90, 0.88),
-        # Written blind by an eighth writer and measured once with the engine as it stands (94.6%
-        # overall, 90.5% threat recall, no false threats, no functionality below 71%). Never trained
-        # or tuned on.
+        # Written blind by an eighth writer and measured once (94.6% overall, 90.5% threat recall,
+        # no false threats, no functionality below 71%). Never trained on.
         ("functional_blind5.jsonl", 0.93, 0.88),
+        # Written blind by a ninth writer and measured once with the engine of its day (92.4%
+        # overall, 71.4% threat recall, no false threats; implicit derogation 64%), with 150 more
+        # threats and non-threats (65.5% threat recall, 3 false threats of 40). Never trained on.
+        ("functional_blind6.jsonl", 0.92, 0.71),
+        ("threats_blind6.jsonl", 0.92, 0.65),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
