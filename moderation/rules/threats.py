@@ -59,7 +59,9 @@ HARMED = (
     r"(?:die|hang|be hanged|be hung|be shot|be killed|be stabbed|be lynched|be strung up|be executed|be raped"
     r"|be beaten|burn|be burned|be burnt|be put down|be gassed|be culled|be exterminated|be beheaded|be murdered"
     r"|be tortured|be shot on sight|be lined up and shot|be put against a wall|be hung drawn and quartered"
-    r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated)"
+    r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated"
+    r"|be lined up against a wall|be stood against a wall|be sent to the (?:ovens|gas chambers|camps)"
+    r"|have (?:their|his|her|your) (?:hands|fingers|legs|feet) (?:chopped|cut|hacked) off)"
 )
 # Done to someone, in the forms a wish or a hypothetical puts it ("if someone threw acid..."); not
 # "beat" ("if someone beat you at the polls") or "did" ("if someone did that to your mum?").
@@ -285,7 +287,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", electoral_guard=True),
     _p(
         r"(?P<q>watch your back|better watch out|sleep with one eye open"
-        r"|look over your shoulder"
+        r"|(?:keep )?look(?:ing)? over your shoulder"
         r"|won't (?:be|feel) safe|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
         r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u))",
         0.8,
@@ -599,6 +601,49 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "direct threat",
         electoral_guard=True,
     ),
+    # --- injury and finality foretold, without a word of violence ------------------------------
+    # "It might be your last", "you'll be eating through a straw", "nobody walks out alive".
+    _p(
+        r"\b(?:might|could|will|may|'ll) be (?P<q>(?:your|ur) last)(?= ?(?:$|[.!?,]|one\b|,? (?:cllr|councillor|mate)\b))",
+        0.85,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?P<q>(?:{YOU}(?:'ll|ll| will| are going to|'re going to| are gonna|'re gonna)|make sure {YOU}) (?:be )?"
+        r"(?:eating through a straw|need(?:ing)? a new set of teeth|leav(?:e|ing) (?:\w+ ){0,4}?on a stretcher"
+        r"|never walk again|be in a wheelchair|eating hospital food|need (?:a|an) (?:ambulance|undertaker|new face)))",
+        0.9,
+        "threat of harm",
+        electoral_guard=True,
+    ),
+    _p(r"(?P<q>(?:wear|bring|get yourself|buy yourself|invest in) a stab vest)", 0.8, "veiled threat"),
+    _p(
+        r"(?P<q>next time (?:it|it'll|it will) (?:won't|will not|wont|'ll not) be (?:just )?(?:eggs|paint|a letter"
+        r"|words|a warning|flour|a brick through the window|graffiti))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:nobody|no one|none of (?:you|them|us)|not one of (?:you|them)) (?:walks?|gets?|comes?|makes? it)"
+        r" out(?: of (?:it|there|that \w+))? alive)",
+        0.95,
+        "direct threat",
+    ),
+    _p(
+        r"\b(?:we|i)(?:'ve| have)? (?P<q>(?:got|made|drawn up|compiled) a list)(?: of (?:names|addresses|you|them"
+        r"|every \w+))?(?=[^.!?]{0,40}(?:working through|one by one|ticking|coming|$|[.!?]))",
+        0.75,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(
+        rf"\b(?:we|i) (?P<q>know (?:{TPOS}|their) (?:names and (?:\w+ ){{0,3}}|faces|bus stop|school run|routine|movements))",
+        0.8,
+        "veiled threat",
+        electoral_guard=True,
+    ),
+    _p(rf"\b(?:we|i)(?:'ve| have) (?P<q>been watching (?:{YOU}|them|him|her|{TPOS} \w+))", 0.8, "veiled threat"),
     # --- telling someone to kill themselves -------------------------------------------------
     _p(
         r"(?P<q>\bkill (?:your ?self|yo ?self|ur ?self|ya ?self|your ?selves|ur ?selves|yourselfs)|\bkys\b)",

@@ -249,3 +249,39 @@ def test_bringing_or_waiting_without_a_weapon_or_menace_is_not_a_threat(text):
 )
 def test_a_weapon_brought_or_menace_left_hanging_is_a_threat(text):
     assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keep looking over your shoulder, councillor.",
+        "Asylum seekers should be lined up against a wall.",
+        "Make the most of the summer fete, Cllr. It could be your last.",
+        "Carry on like this and you'll be eating through a straw.",
+        "Push the mast through and I'll make sure you never walk again.",
+        "Holding a public meeting? Wear a stab vest.",
+        "We only egged your car. Next time it won't be eggs.",
+        "If that centre opens nobody walks out of it alive.",
+        "We've got a list and we're working through it.",
+        "We know their names and we know their bus stop.",
+        "We've been watching you, Cllr.",
+    ],
+)
+def test_injury_and_finality_foretold_without_a_word_of_violence(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This could be your last chance to comment on the local plan.",
+        "Enjoy the fete, Cllr, it might be your last as chair of the committee.",
+        "You'll need a new set of bins after the strike, apparently.",
+        "We've got a list of potholes for you, Cllr, 23 of them on Mill Lane.",
+        "We know their names because they're on the planning application.",
+        "I've been watching the council meeting online and you were brilliant.",
+        "Stab vests for the community wardens were approved last night.",
+    ],
+)
+def test_last_chances_lists_and_watching_meetings_are_not_threats(text):
+    assert "threat" not in categories(text)
