@@ -87,6 +87,7 @@ class CustodyEvent(AppendOnlyModel):
         UPLOAD = "upload", "Uploaded"
         EXPORT = "export", "Exported"
         EXPORT_EXPIRED = "export_expired", "Export expired"
+        DOWNLOAD = "download", "Downloaded"
         VERIFY = "verify", "Verified"
         INCIDENT_OPEN = "incident_open", "Incident opened"
         INCIDENT_UPDATE = "incident_update", "Incident updated"

@@ -1216,6 +1216,44 @@ def _pack_failed(pack: Pack, reason: str) -> Pack:
     return pack
 
 
+# --- Downloads: every later access logged ----------------------------------------------------
+
+
+@transaction.atomic
+def pack_download_record(*, pack: Pack, user, ip_address: str | None = None) -> CustodyEvent:
+    """Log a download of a pack's ZIP: a custody event on the pack and an audit event on its account.
+
+    Making the pack was logged in both; each copy taken of it afterwards is a later access, which
+    EVIDENCE.md asks to log too, so anyone can see who took the evidence away and when. The
+    detail names the ZIP by its SHA-256, the hash the recipient checks their copy against.
+    """
+    detail = {
+        "pack": str(pack.code),
+        "file": Path(pack.file_name).name,
+        "sha256": pack.sha256,
+        "bytes": pack.bytes,
+        "items": pack.items,
+        "ip_address": ip_address,
+    }
+    event = custody_append(
+        action=CustodyEvent.Action.DOWNLOAD,
+        obj=pack,
+        actor=user,
+        reason=f"evidence pack downloaded from the dashboard by {user.username}",
+        detail=detail,
+    )
+    audit_record(
+        verb=AuditEvent.Verb.EXPORT_DOWNLOAD,
+        actor=user,
+        account=pack.account,
+        obj=pack,
+        summary=f"Evidence pack of {pack.items:,} items from @{pack.account.handle} downloaded by {user.username}",
+        detail={**detail, "format": "evidence_pack"},
+        ip_address=ip_address,
+    )
+    return event
+
+
 # --- Retention: the ZIP deleted, the record kept --------------------------------------------
 
 # The states whose ZIP retention deletes; a pack still being built is never touched.

@@ -7,7 +7,7 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, Substr
 from django.http import Http404
 
-from evidence.models import Artefact, CustodyEvent, Incident
+from evidence.models import Artefact, CustodyEvent, Incident, Pack
 from moderation.models import CampaignAccount, Item, Membership
 
 # Image types a browser may show inline; anything else is only ever offered as a download.
@@ -71,8 +71,9 @@ def _codes(queryset: QuerySet) -> QuerySet:
 def custody_events_for_user(
     user, *, item: Item | None = None, account: CampaignAccount | None = None
 ) -> QuerySet[CustodyEvent]:
-    """Custody events about the person's accounts, newest first: their items' files, their incidents
-    and their exports. With an item, only that item's; with an account, only that account's.
+    """Custody events about the person's accounts, newest first: their items' files, their incidents,
+    their exports and the downloads of their evidence packs. With an item, only that item's; with an
+    account, only that account's.
 
     The caller checks that the item or account is the person's (``item_for_user`` and the like).
     """
@@ -102,6 +103,8 @@ def custody_events_for_user(
             | Q(object_type="item", object_code__in=_codes(items))
             | Q(object_type="incident", object_code__in=_codes(Incident.objects.filter(account__in=accounts)))
             | Q(object_type="campaignaccount", object_code__in=_codes(accounts))
+            # Downloads of the accounts' evidence packs, whoever made them.
+            | Q(object_type="pack", object_code__in=_codes(Pack.objects.filter(account__in=accounts)))
         )
         .select_related("actor")
         .order_by("-id")

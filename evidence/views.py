@@ -21,7 +21,15 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_tables2 import RequestConfig
 
 from evidence.models import Artefact, CustodyEvent, Pack
-from evidence.pack import MAX_SELECTED_ITEMS, PACK_FILE_NAMES, PackError, extension_for, folder_name, pack_create
+from evidence.pack import (
+    MAX_SELECTED_ITEMS,
+    PACK_FILE_NAMES,
+    PackError,
+    extension_for,
+    folder_name,
+    pack_create,
+    pack_download_record,
+)
 from evidence.redactions import (
     MAX_NOTE_CHARS,
     EvidenceNoteRefused,
@@ -38,6 +46,7 @@ from moderation.export_views import export_expired_page
 from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import page_number, paginate_lazily
+from saferpol.client_address import client_ip
 
 # Session key: the pictures this person chose to show on item pages (until they hide them again).
 REVEALED_SESSION_KEY = "evidence_revealed"
@@ -304,8 +313,15 @@ def pack_download(request: HttpRequest, code: str) -> HttpResponse:
     path = Path(settings.MEDIA_ROOT) / pack.file_name
     if not path.is_file():
         raise Http404("That pack's file is no longer here")
+    handle = path.open("rb")
+    try:
+        # Logged once the file is open, so a download that can't be served is never recorded as taken.
+        pack_download_record(pack=pack, user=request.user, ip_address=client_ip(request))
+    except BaseException:
+        handle.close()
+        raise
     response = FileResponse(
-        path.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"evidence-pack-{pack.account.handle}-{pack.created_at:%Y%m%d-%H%M}.zip",
     )

@@ -1,4 +1,7 @@
-"""Evidence packs from the dashboard."""
+"""Evidence packs from the dashboard.
+
+Alice owns the account, Bob co-moderates, Carol is her comms officer and Charlie is an outsider.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,14 @@ import uuid
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from evidence.models import Pack
+from evidence.models import CustodyEvent, Pack
+from evidence.pack import pack_expire
+from evidence.services import evidence_verify
+from moderation.models import AuditEvent
 from tests.factories import CIVIL, THREAT
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +81,90 @@ def test_bad_requests_say_why_and_build_nothing(flagged, account, alice, data, m
 def test_unknown_pack_code_is_404(alice):
     url = reverse("evidence:pack_download", kwargs={"code": uuid.uuid4()})
     assert client_for(alice).get(url).status_code == 404
+
+
+# --- Every download is logged -----------------------------------------------------------------
+
+
+@pytest.fixture
+def carols_pack(flagged, account, carol) -> Pack:
+    client_for(carol).post(reverse("evidence:pack_new"), {"account": str(account.code)})
+    return Pack.objects.get()
+
+
+def downloads() -> tuple[list[CustodyEvent], list[AuditEvent]]:
+    return (
+        list(CustodyEvent.objects.filter(action=CustodyEvent.Action.DOWNLOAD)),
+        list(AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_DOWNLOAD)),
+    )
+
+
+def download(user, pack: Pack, **extra):
+    response = client_for(user).get(reverse("evidence:pack_download", kwargs={"code": pack.code}), **extra)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end, as a browser would
+    return response
+
+
+def test_a_download_is_one_custody_event_and_one_audit_event(carols_pack, account, carol):
+    assert download(carol, carols_pack).status_code == 200
+
+    (custody,), (audit,) = downloads()
+    assert custody.actor == carol and custody.actor_label == "carol"
+    assert (custody.object_type, custody.object_code) == ("pack", str(carols_pack.code))
+    assert custody.detail == {
+        "pack": str(carols_pack.code),
+        "file": f"{carols_pack.code}.zip",
+        "sha256": carols_pack.sha256,
+        "bytes": carols_pack.bytes,
+        "items": carols_pack.items,
+        "ip_address": "127.0.0.1",
+    }
+    assert audit.actor == carol and audit.account == account
+    assert (audit.object_type, audit.object_code) == ("pack", str(carols_pack.code))
+    assert audit.ip_address == "127.0.0.1" and audit.detail["sha256"] == carols_pack.sha256
+    assert audit.detail["format"] == "evidence_pack"
+
+
+def test_each_download_is_logged_again(carols_pack, carol):
+    download(carol, carols_pack)
+    download(carol, carols_pack)
+    custody, audit = downloads()
+    assert len(custody) == len(audit) == 2
+
+
+def test_the_custody_chain_still_verifies_after_downloads(carols_pack, carol, capsys):
+    download(carol, carols_pack)
+    download(carol, carols_pack)
+    assert evidence_verify() == []
+    call_command("verify_evidence")  # raises CommandError on any problem
+    assert "custody events verified" in capsys.readouterr().out
+
+
+def test_the_address_recorded_is_the_one_the_trusted_proxy_vouches_for(carols_pack, carol, settings):
+    settings.SAFERPOL_TRUSTED_PROXIES = 1
+    download(carol, carols_pack, headers={"X-Forwarded-For": "203.0.113.7"})
+    (custody,), (audit,) = downloads()
+    assert custody.detail["ip_address"] == audit.ip_address == "203.0.113.7"
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "charlie"])
+def test_anyone_but_the_exporter_gets_404_and_nothing_is_logged(carols_pack, persona, request):
+    assert download(request.getfixturevalue(persona), carols_pack).status_code == 404
+    assert downloads() == ([], [])
+
+
+def test_an_expired_pack_answers_410_and_nothing_is_logged(carols_pack, carol):
+    pack_expire(pack=carols_pack, days=30, by="the daily clean-up")
+    assert download(carol, carols_pack).status_code == 410
+    assert downloads() == ([], [])
+
+
+def test_downloads_show_in_the_accounts_custody_log_to_every_member(carols_pack, account, carol, alice, charlie):
+    download(carol, carols_pack)
+    response = client_for(alice).get(reverse("evidence:custody"), {"account": str(account.code)})
+    latest = response.context["table"].page.object_list[0].record
+    assert latest.action == "download" and latest.object_code == str(carols_pack.code)
+    assert "Downloaded" in response.content.decode()
+    outsider = client_for(charlie).get(reverse("evidence:custody"))
+    assert str(carols_pack.code) not in {row.record.object_code for row in outsider.context["table"].page.object_list}
