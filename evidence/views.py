@@ -4,6 +4,7 @@ and redacted copies made from them, and the custody log itself."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from pathlib import Path
 
@@ -42,11 +43,13 @@ from evidence.redactions import (
 from evidence.selectors import INLINE_IMAGE_TYPES, artefact_for_user, custody_events_for_user
 from evidence.services import artefact_path, custody_append, file_sha256
 from evidence.tables import CustodyTable
-from moderation.export_views import export_expired_page
+from moderation.export_views import export_expired_page, export_missing_page
 from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import page_number, paginate_lazily
 from saferpol.client_address import client_ip
+
+logger = logging.getLogger(__name__)
 
 # Session key: the pictures this person chose to show on item pages (until they hide them again).
 REVEALED_SESSION_KEY = "evidence_revealed"
@@ -311,9 +314,30 @@ def pack_download(request: HttpRequest, code: str) -> HttpResponse:
     if pack is None or pack.status != Pack.Status.DONE:
         raise Http404("No such pack")
     path = Path(settings.MEDIA_ROOT) / pack.file_name
-    if not path.is_file():
-        raise Http404("That pack's file is no longer here")
-    handle = path.open("rb")
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        # Ready and not expired, so its ZIP should be here: lost with a disk, or deleted by hand.
+        logger.warning(
+            "Evidence pack %s of @%s (made %s, SHA-256 %s) is ready but its file %s can't be opened (%s); "
+            "it must be built again",
+            pack.code,
+            pack.account.handle,
+            (pack.finished_at or pack.created_at).isoformat(),
+            pack.sha256,
+            path,
+            exc.strerror or exc,
+        )
+        return export_missing_page(
+            request,
+            what="evidence pack",
+            description=f"An evidence pack of {pack.items:,} item{'' if pack.items == 1 else 's'} "
+            f"from @{pack.account.handle}",
+            made_at=pack.finished_at or pack.created_at,
+            sha256=pack.sha256,
+            again_url=reverse("evidence:packs"),
+            again_label="Build a new pack",
+        )
     try:
         # Logged once the file is open, so a download that can't be served is never recorded as taken.
         pack_download_record(pack=pack, user=request.user, ip_address=client_ip(request))

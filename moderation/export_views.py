@@ -6,6 +6,7 @@ private to the person who asked for them, and anyone else gets a 404.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from moderation import exports
 from moderation.models import Export, Membership
 from saferpol.client_address import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 class ExportForm(forms.Form):
@@ -50,6 +53,14 @@ class ExportForm(forms.Form):
             for m in memberships.order_by("account__platform", "account__handle")
         ]
         self.has_accounts = bool(self.fields["account"].widget.choices[1:])
+
+
+def _items(count: int) -> str:
+    return f"{count:,} item{'' if count == 1 else 's'}"
+
+
+def _scope(export: Export) -> str:
+    return f"@{export.account.handle}" if export.account else "all your accounts"
 
 
 def _progress(export: Export) -> dict:
@@ -139,9 +150,26 @@ def export_download(request: HttpRequest, code: str) -> HttpResponse:
         if path.resolve().parent != media_exports:  # only ever files this feature wrote
             raise Http404("No such export")
         handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
-    except OSError:
-        messages.error(request, "The export's file is no longer on the server. Start a new export.")
-        return redirect("exports:detail", code=export.code)
+    except OSError as exc:
+        # Ready and not expired, so its file should be here: lost with a disk, or deleted by hand.
+        logger.warning(
+            "Export %s (%s, made %s, SHA-256 %s) is ready but its file %s can't be opened (%s); it must be made again",
+            export.code,
+            export.format,
+            (export.finished_at or export.created_at).isoformat(),
+            export.sha256,
+            path,
+            exc.strerror or exc,
+        )
+        return export_missing_page(
+            request,
+            what="export",
+            description=f"A {export.get_format_display()} export of {_items(export.total or 0)} from {_scope(export)}",
+            made_at=export.finished_at or export.created_at,
+            sha256=export.sha256,
+            again_url=reverse("exports:list"),
+            again_label="Start a new export",
+        )
     exports.export_download_record(export=export, user=request.user, ip_address=client_ip(request))
     scope = slugify(export.account.handle) if export.account else "all-accounts"
     filename = f"saferpol-log-{scope or 'account'}-{export.created_at:%Y%m%d-%H%M}.{exports.EXTENSIONS[export.format]}"
@@ -177,4 +205,33 @@ def export_expired_page(
         "again_url": again_url,
         "again_label": again_label,
     }
-    return render(request, "exports/expired.html", context, status=410)
+    return render(request, "exports/gone.html", context, status=410)
+
+
+def export_missing_page(
+    request: HttpRequest,
+    *,
+    what: str,
+    description: str,
+    made_at: datetime,
+    sha256: str,
+    again_url: str,
+    again_label: str,
+) -> HttpResponse:
+    """410 Gone, in words: the file should still be here and isn't (lost, or deleted by hand); make a new one.
+
+    Shared with evidence packs; the caller logs a warning for the operators. 410 like an expired
+    one, not 404: to its owner the export is known and still listed, and a 404 is what everyone
+    else gets for it, so it would read as "not yours" or "never existed". 410 says what is true of
+    this link: its file won't be served here again, and a new export is a new link.
+    """
+    context = {
+        "missing": True,
+        "what": what,
+        "description": description,
+        "made_at": made_at,
+        "sha256": sha256,
+        "again_url": again_url,
+        "again_label": again_label,
+    }
+    return render(request, "exports/gone.html", context, status=410)

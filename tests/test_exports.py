@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from moderation import exports
 from moderation.models import Action, AuditEvent, Author, Decision, Export, Item, Membership, RuleHit
@@ -555,12 +557,37 @@ def test_download_before_it_is_ready_explains_instead(account, carol):
     assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_DOWNLOAD).exists()
 
 
-def test_download_of_a_missing_file_explains_instead(account, carol, media):
+def test_download_of_a_missing_file_answers_410_saying_what_it_was_and_to_make_it_again(account, carol, media, caplog):
+    export = Export.objects.create(
+        requested_by=carol,
+        account=account,
+        format="csv",
+        status="done",
+        file_name="exports/gone.csv",
+        sha256="b" * 64,
+        total=12,
+        finished_at=timezone.now(),
+    )
+    with caplog.at_level(logging.WARNING, logger="moderation.export_views"):
+        response = client_for(carol).get(reverse("exports:download", kwargs={"code": export.code}))
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert "This export's file is missing" in body and "no longer on the server" in body
+    assert "A CSV (spreadsheet) export of 12 items from @AliceForMillbrook, made" in body
+    assert "b" * 64 in body
+    assert "Start a new export" in body and reverse("exports:list") in body
+    assert "has expired" not in body
+    # The operators are told: an export that is ready should never be without its file.
+    (record,) = [r for r in caplog.records if r.name == "moderation.export_views"]
+    assert record.levelno == logging.WARNING and str(export.code) in record.getMessage()
+    assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_DOWNLOAD).exists()
+
+
+def test_someone_elses_export_with_a_missing_file_is_still_404(account, carol, alice, media):
     export = Export.objects.create(
         requested_by=carol, account=account, format="csv", status="done", file_name="exports/gone.csv"
     )
-    response = client_for(carol).get(reverse("exports:download", kwargs={"code": export.code}), follow=True)
-    assert b"no longer on the server" in response.content
+    assert client_for(alice).get(reverse("exports:download", kwargs={"code": export.code})).status_code == 404
 
 
 def test_failed_export_says_so(account, carol, media, monkeypatch, django_capture_on_commit_callbacks):

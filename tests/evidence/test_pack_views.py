@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import uuid
 import zipfile
 
@@ -84,6 +85,11 @@ def test_unknown_pack_code_is_404(alice):
 
 
 # --- Every download is logged -----------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(flagged, settings):
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -168,3 +174,30 @@ def test_downloads_show_in_the_accounts_custody_log_to_every_member(carols_pack,
     assert "Downloaded" in response.content.decode()
     outsider = client_for(charlie).get(reverse("evidence:custody"))
     assert str(carols_pack.code) not in {row.record.object_code for row in outsider.context["table"].page.object_list}
+
+
+# --- A ready pack whose file has gone -----------------------------------------------------------
+
+
+def test_a_pack_whose_file_is_missing_answers_410_saying_what_it_was_and_to_build_it_again(
+    carols_pack, media_root, carol, caplog
+):
+    (media_root / carols_pack.file_name).unlink()
+    with caplog.at_level(logging.WARNING, logger="evidence.views"):
+        response = download(carol, carols_pack)
+    assert response.status_code == 410
+    body = response.content.decode()
+    assert "This evidence pack's file is missing" in body and "no longer on the server" in body
+    assert "An evidence pack of 1 item from @AliceForMillbrook, made" in body
+    assert carols_pack.sha256 in body
+    assert "Build a new pack" in body and reverse("evidence:packs") in body
+    assert "has expired" not in body
+    # The operators are told: nothing but retention should ever delete a ready pack's ZIP.
+    (record,) = [r for r in caplog.records if r.name == "evidence.views"]
+    assert record.levelno == logging.WARNING and str(carols_pack.code) in record.getMessage()
+    assert downloads() == ([], [])
+
+
+def test_someone_elses_pack_with_a_missing_file_is_still_404(carols_pack, media_root, alice):
+    (media_root / carols_pack.file_name).unlink()
+    assert download(alice, carols_pack).status_code == 404
