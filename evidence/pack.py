@@ -29,7 +29,7 @@ import uuid
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -1214,6 +1214,56 @@ def _pack_failed(pack: Pack, reason: str) -> Pack:
     pack.finished_at = timezone.now()
     pack.save(update_fields=["status", "error", "finished_at"])
     return pack
+
+
+# --- Stuck: a worker died part-way -----------------------------------------------------------
+
+# What the packs page says once the clean-up gives up on a pack; the person only has to build it again.
+PACK_STUCK_ERROR = "The evidence pack stopped part-way (the worker was restarted); build it again."
+UNFINISHED_STATES = (Pack.Status.PENDING, Pack.Status.RUNNING)
+
+
+def packs_stuck(*, cutoff: datetime) -> QuerySet[Pack]:
+    """Packs asked for before the cutoff that are still waiting or being built."""
+    return (
+        Pack.objects.filter(status__in=UNFINISHED_STATES, created_at__lt=cutoff)
+        .select_related("exporter", "account")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def pack_fail_stuck(*, pack: Pack, hours: int, by: str) -> bool:
+    """Mark a pack failed that has been waiting or being built for more than `hours`, and audit it.
+
+    Its task is killed after an hour, so one still unfinished this long has lost its worker and
+    would otherwise say "Being built" forever. False if it finished or was started again in the
+    meantime. Its partial ZIP is swept up with the others (moderation.retention). No custody
+    event: no pack was handed over, and the evidence it was reading is untouched.
+    """
+    pack = Pack.objects.select_for_update().select_related("exporter", "account").get(pk=pack.pk)
+    if pack.status not in UNFINISHED_STATES or pack.created_at >= timezone.now() - timedelta(hours=hours):
+        return False
+    was = pack.status
+    _pack_failed(pack, PACK_STUCK_ERROR)
+    state = "still waiting to start" if was == Pack.Status.PENDING else "still being built"
+    audit_record(
+        verb=AuditEvent.Verb.EXPORT_FAILED,
+        account=pack.account,
+        obj=pack,
+        summary=f"Evidence pack of {pack.items:,} items from @{pack.account.handle} by {pack.exporter.username} "
+        f"marked failed: {state} after {hours} hours, so its worker had stopped",
+        detail={
+            "format": "evidence_pack",
+            "status_was": was,
+            "exporter": pack.exporter.username,
+            "asked_at": pack.created_at.isoformat(),
+            "items": pack.items,
+            "stuck_hours": hours,
+            "by": by,
+        },
+    )
+    return True
 
 
 # --- Downloads: every later access logged ----------------------------------------------------

@@ -18,8 +18,15 @@ def export_run(export_id: int) -> str:
     return export_file_run(export_id=export_id).status
 
 
-# Daily, on the beat schedule: the files of exports and evidence packs past their retention period.
+# Daily, on the beat schedule: the files of exports and evidence packs past their retention period,
+# and those left unfinished by a worker that died (marked failed, their partial files deleted).
 @shared_task
 def exports_prune() -> int:
     result = export_files_prune()
-    return len(result.exports) + len(result.packs)
+    return (
+        len(result.exports)
+        + len(result.packs)
+        + len(result.stuck_exports)
+        + len(result.stuck_packs)
+        + len(result.partial_files)
+    )

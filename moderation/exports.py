@@ -471,6 +471,69 @@ def export_download_record(*, export: Export, user, ip_address: str | None = Non
     )
 
 
+# --- Stuck: a worker died part-way -----------------------------------------------------------
+
+# What the export's page says once the clean-up gives up on it; the person only has to start again.
+STUCK_ERROR = "The export stopped part-way (the worker was restarted); start it again."
+UNFINISHED_STATES = (Export.Status.PENDING, Export.Status.RUNNING)
+
+
+def exports_stuck(*, cutoff: datetime) -> QuerySet[Export]:
+    """Exports asked for before the cutoff that are still waiting or being written."""
+    return (
+        Export.objects.filter(status__in=UNFINISHED_STATES, created_at__lt=cutoff)
+        .select_related("requested_by", "account")
+        .order_by("id")
+    )
+
+
+@transaction.atomic
+def export_fail_stuck(*, export: Export, hours: int, by: str) -> bool:
+    """Mark an export failed that has been waiting or running for more than `hours`, and audit it.
+
+    Its task is killed after an hour, so one still unfinished this long has lost its worker (a
+    restart or a lost message) and would otherwise say "Writing" forever. False if it finished
+    or was started again in the meantime. Its partial file is swept up with the others
+    (moderation.retention); a final file, if the worker died just after writing it, goes with
+    the failed export at the end of the retention period.
+    """
+    export = Export.objects.select_for_update(of=("self",)).select_related("requested_by", "account").get(pk=export.pk)
+    if export.status not in UNFINISHED_STATES or export.created_at >= timezone.now() - timedelta(hours=hours):
+        return False
+    was = export.status
+    export.status = Export.Status.FAILED
+    export.error = STUCK_ERROR
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at"])
+    detail = {
+        "status_was": was,
+        "format": export.format,
+        "requested_by": export.requested_by.username,
+        "asked_at": export.created_at.isoformat(),
+        "written": export.written,
+        "total": export.total,
+        "stuck_hours": hours,
+        "by": by,
+    }
+    # An export of all the person's accounts has no account of its own: it shows on each of theirs.
+    accounts = (
+        [export.account]
+        if export.account_id is not None
+        else list(CampaignAccount.objects.filter(memberships__user=export.requested_by).order_by("handle")) or [None]
+    )
+    state = "still waiting to start" if was == Export.Status.PENDING else "still being written"
+    for account in accounts:
+        audit_record(
+            verb=AuditEvent.Verb.EXPORT_FAILED,
+            account=account,
+            obj=export,
+            summary=f"{export.format.upper()} export by {export.requested_by.username} marked failed: "
+            f"{state} after {hours} hours, so its worker had stopped",
+            detail=detail,
+        )
+    return True
+
+
 # --- Retention: files deleted, records kept -------------------------------------------------
 
 # The states whose files retention deletes; a pending or running export is never touched.

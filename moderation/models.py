@@ -469,6 +469,7 @@ class AuditEvent(AppendOnlyModel):
         EXPORT = "export", "Export"
         EXPORT_DOWNLOAD = "export_download", "Export downloaded"
         EXPORT_EXPIRED = "export_expired", "Export expired"
+        EXPORT_FAILED = "export_failed", "Export failed"
         INGEST = "ingest", "Items received"
         INVITED = "invited", "Invitation created"
         INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"

@@ -202,6 +202,10 @@ SAFERPOL_CAPTURE_ON_INGEST = env_bool("SAFERPOL_CAPTURE_ON_INGEST", True)
 # files are deleted this many days after they were made (the rows stay, marked expired, as the
 # record of who exported what). 0 keeps them forever. The evidence they were made from is kept.
 SAFERPOL_EXPORT_RETENTION_DAYS = env_int("SAFERPOL_EXPORT_RETENTION_DAYS", 30, minimum=0)
+# An export or pack still waiting or being written this many hours after it was asked for has
+# lost its worker (their tasks are killed after an hour): the same daily run marks it failed, so
+# its page says to start again, and deletes the partial files such runs leave behind.
+SAFERPOL_EXPORT_STUCK_HOURS = env_int("SAFERPOL_EXPORT_STUCK_HOURS", 6, minimum=1)
 
 # Real browser screenshots of public pages, on each platform's own hosts only. The demo has no
 # public pages; tests turn this on against pages served on loopback.

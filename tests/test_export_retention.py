@@ -3,11 +3,15 @@
 Carol, Alice's comms officer, exports logs and evidence packs for the police. Thirty days on, the
 files go: her exports stay listed as expired, their download pages say to make a new one, and
 the deletion is in the audit log (and the custody log for packs). The captures never go.
+When a worker dies part-way through one of her exports, the same clean-up marks it failed after
+SAFERPOL_EXPORT_STUCK_HOURS, so its page tells her to start again, and deletes the partial file.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import time
 import uuid
 from datetime import timedelta
 
@@ -17,11 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evidence.models import Artefact, CustodyEvent, Pack
-from evidence.pack import pack_create
+from evidence.pack import PACK_STUCK_ERROR, pack_create, pack_fail_stuck
 from evidence.services import artefact_path, evidence_verify
 from moderation import exports
 from moderation.export_tasks import exports_prune
-from moderation.models import AuditEvent, Export
+from moderation.models import AuditEvent, Export, Membership, Role
 from moderation.retention import export_files_prune
 from tests.factories import THREAT
 from tests.team.conftest import client_for
@@ -33,6 +37,7 @@ pytestmark = pytest.mark.django_db
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.SAFERPOL_EXPORT_RETENTION_DAYS = 30
+    settings.SAFERPOL_EXPORT_STUCK_HOURS = 6
     return tmp_path
 
 
@@ -325,3 +330,216 @@ def test_retention_days_are_read_strictly_from_the_environment():
         {"EXPECT_FAIL": "1", "SAFERPOL_DEMO": "true", "SAFERPOL_EXPORT_RETENTION_DAYS": "-5"}, "1"
     )
     assert "SAFERPOL_EXPORT_RETENTION_DAYS must be 0 or more" in out
+
+
+# --- Exports and packs a dead worker left unfinished -------------------------------------------
+
+
+def asked_for(model, row, *, hours: int):
+    """Pretend the row was asked for `hours` hours ago and has not finished."""
+    model.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(hours=hours))
+    row.refresh_from_db()
+    return row
+
+
+def unfinished_export(user, account, *, hours: int, status: str = "running") -> Export:
+    """An export as export_file_run leaves it when its worker dies: running, with a name but no file."""
+    code = uuid.uuid4()
+    export = Export.objects.create(
+        code=code, requested_by=user, account=account, format="csv", status=status, file_name=f"exports/{code}.csv"
+    )
+    return asked_for(Export, export, hours=hours)
+
+
+def unfinished_pack(user, account, *, hours: int, status: str = "running") -> Pack:
+    """A pack as pack_run leaves it when its worker dies: being built, with a name but no ZIP."""
+    pack = Pack.objects.create(exporter=user, account=account, status=status, items=250)
+    Pack.objects.filter(pk=pack.pk).update(file_name=f"packs/{pack.code}.zip")
+    return asked_for(Pack, pack, hours=hours)
+
+
+def partial_file(media, relative: str, *, hours: int):
+    """A partial file last written to `hours` hours ago, as a writer that died leaves it."""
+    path = media / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"PK\x03\x04 half a file")
+    when = time.time() - hours * 3600
+    os.utime(path, (when, when))
+    return path
+
+
+def test_a_stuck_export_is_failed_audited_and_its_partial_file_removed(account, carol, media):
+    export = unfinished_export(carol, account, hours=7)
+    partial = partial_file(media, f"exports/{export.code}.csv.{uuid.uuid4().hex}.part", hours=7)
+
+    result = export_files_prune()
+
+    assert [e.pk for e in result.stuck_exports] == [export.pk] and result.partial_files == [partial]
+    assert not partial.exists()
+    export.refresh_from_db()
+    assert export.status == "failed" and export.finished_at is not None
+    assert export.error == "The export stopped part-way (the worker was restarted); start it again."
+    event = AuditEvent.objects.get(verb=AuditEvent.Verb.EXPORT_FAILED)
+    assert event.account == account and event.actor is None and event.actor_label == "system"
+    assert (event.object_type, event.object_code) == ("export", str(export.code))
+    assert event.detail["status_was"] == "running" and event.detail["stuck_hours"] == 6
+    assert event.detail["requested_by"] == "carol" and event.detail["by"] == "the daily clean-up"
+    assert "still being written after 6 hours" in event.summary
+
+
+def test_a_stuck_pack_is_failed_audited_and_its_partial_zip_removed(account, carol, media):
+    pack = unfinished_pack(carol, account, hours=7)
+    partial = partial_file(media, f"packs/.{pack.code}.zip.{uuid.uuid4().hex}.part", hours=7)
+
+    result = export_files_prune()
+
+    assert [p.pk for p in result.stuck_packs] == [pack.pk] and result.partial_files == [partial]
+    assert not partial.exists()
+    pack.refresh_from_db()
+    assert pack.status == "failed" and pack.error == PACK_STUCK_ERROR and pack.finished_at is not None
+    event = AuditEvent.objects.get(verb=AuditEvent.Verb.EXPORT_FAILED)
+    assert event.account == account and (event.object_type, event.object_code) == ("pack", str(pack.code))
+    assert event.detail["format"] == "evidence_pack" and event.detail["exporter"] == "carol"
+    # Nothing was handed over and no evidence was touched, so the custody log has nothing to add.
+    assert not CustodyEvent.objects.exists()
+
+
+def test_one_still_waiting_to_start_is_failed_too(account, carol, media):
+    export = unfinished_export(carol, account, hours=7, status="pending")
+    pack = unfinished_pack(carol, account, hours=7, status="pending")
+    result = export_files_prune()
+    assert [e.pk for e in result.stuck_exports] == [export.pk] and [p.pk for p in result.stuck_packs] == [pack.pk]
+    summaries = list(AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_FAILED).values_list("summary", flat=True))
+    assert len(summaries) == 2 and all("still waiting to start after 6 hours" in s for s in summaries)
+
+
+def test_recent_running_ones_and_their_partial_files_are_untouched(account, carol, media):
+    export = unfinished_export(carol, account, hours=5)
+    pack = unfinished_pack(carol, account, hours=5, status="pending")
+    writing = partial_file(media, f"exports/{export.code}.csv.{uuid.uuid4().hex}.part", hours=0)
+    building = partial_file(media, f"packs/.{pack.code}.zip.{uuid.uuid4().hex}.part", hours=5)
+
+    result = export_files_prune()
+
+    assert result.stuck_exports == [] and result.stuck_packs == [] and result.partial_files == []
+    assert writing.is_file() and building.is_file()
+    export.refresh_from_db()
+    pack.refresh_from_db()
+    assert export.status == "running" and export.error == "" and pack.status == "pending"
+    assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_FAILED).exists()
+
+
+def test_finished_ones_are_never_marked_failed(account, carol, media):
+    done = export_made(carol, account, media, days_ago=1)
+    pack = unfinished_pack(carol, account, hours=7, status="done")
+    assert export_files_prune().stuck_exports == []
+    # And a pack that finished between the look-up and the change is left as it is.
+    assert pack_fail_stuck(pack=pack, hours=6, by="test") is False
+    done.refresh_from_db()
+    pack.refresh_from_db()
+    assert done.status == "done" and pack.status == "done"
+
+
+def test_only_partial_files_directly_in_the_exports_and_packs_folders_are_deleted(account, carol, media, flagged):
+    capture = evidence_files()[0]
+    stale = partial_file(media, f"exports/{uuid.uuid4()}.csv.{uuid.uuid4().hex}.part", hours=7)
+    # Evidence files are written through partial names of their own: never swept from here.
+    evidence_partial = partial_file(media, f"{capture.parent.relative_to(media)}/.post.json.x.part", hours=7)
+    nested = partial_file(media, "packs/old/.x.zip.y.part", hours=7)
+    not_partial = partial_file(media, "exports/notes.txt", hours=7)
+    link = media / "packs" / ".z.zip.w.part"
+    link.symlink_to(capture)
+    os.utime(link, (time.time() - 7 * 3600,) * 2, follow_symlinks=False)
+
+    assert export_files_prune().partial_files == [stale]
+
+    assert not stale.exists()
+    assert evidence_partial.is_file() and nested.is_file() and not_partial.is_file()
+    assert link.is_symlink() and capture.is_file()
+    assert evidence_verify() == []
+
+
+def test_stuck_ones_are_failed_even_when_retention_is_off(settings, account, carol, media):
+    settings.SAFERPOL_EXPORT_RETENTION_DAYS = 0
+    export = unfinished_export(carol, account, hours=7)
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    export.refresh_from_db()
+    assert export.status == "failed"
+    text = out.getvalue()
+    assert "Marked failed 1 export and 0 evidence packs still unfinished after 6 hours" in text
+    assert "kept forever" in text
+
+
+def test_dry_run_reports_stuck_ones_and_changes_nothing(account, carol, media):
+    export = unfinished_export(carol, account, hours=7)
+    pack = unfinished_pack(carol, account, hours=8)
+    partial = partial_file(media, f"packs/.{pack.code}.zip.{uuid.uuid4().hex}.part", hours=8)
+    out = io.StringIO()
+
+    call_command("prune_exports", "--dry-run", stdout=out)
+
+    text = out.getvalue()
+    assert export.file_name in text and pack.file_name in text and str(partial) in text
+    assert (
+        "Dry run, nothing changed: would mark failed 1 export and 1 evidence pack still unfinished after 6 hours, "
+        "and delete 1 partial file." in text
+    )
+    assert partial.is_file()
+    export.refresh_from_db()
+    pack.refresh_from_db()
+    assert export.status == "running" and pack.status == "running" and export.error == pack.error == ""
+    assert not AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_FAILED).exists()
+
+
+def test_command_marks_them_failed_and_records_who_ran_it(account, carol, media):
+    unfinished_export(carol, account, hours=7)
+    out = io.StringIO()
+    call_command("prune_exports", stdout=out)
+    assert "Marked failed 1 export and 0 evidence packs still unfinished after 6 hours" in out.getvalue()
+    event = AuditEvent.objects.get(verb=AuditEvent.Verb.EXPORT_FAILED)
+    assert "manage.py prune_exports" in event.detail["by"]
+
+
+def test_a_stuck_all_accounts_export_is_audited_on_each_of_the_persons_accounts(
+    account, charlies_account, alice, media
+):
+    Membership.objects.create(account=charlies_account, user=alice, role=Role.COMMS)
+    export = Export.objects.create(requested_by=alice, account=None, format="jsonl", status="running")
+    asked_for(Export, export, hours=7)
+    export_files_prune()
+    events = AuditEvent.objects.filter(verb=AuditEvent.Verb.EXPORT_FAILED).order_by("account__handle")
+    assert [e.account for e in events] == [account, charlies_account]
+
+
+def test_the_daily_task_fails_stuck_ones(account, carol, media):
+    unfinished_export(carol, account, hours=7)
+    partial_file(media, f"exports/{uuid.uuid4()}.csv.{uuid.uuid4().hex}.part", hours=7)
+    assert exports_prune() == 2
+
+
+def test_the_pages_say_a_stuck_one_stopped_and_to_start_again(account, carol, media):
+    export = unfinished_export(carol, account, hours=7)
+    unfinished_pack(carol, account, hours=7)
+    export_files_prune()
+    client = client_for(carol)
+    detail = client.get(reverse("exports:detail", kwargs={"code": export.code})).content.decode()
+    assert "The export stopped part-way (the worker was restarted); start it again." in detail
+    assert "hx-trigger" not in detail  # it no longer polls for progress that will never come
+    assert "Failed" in client.get(reverse("exports:list")).content.decode()
+    packs_page = client.get(reverse("evidence:packs")).content.decode()
+    assert f"Failed: {PACK_STUCK_ERROR}" in packs_page
+
+
+def test_stuck_hours_are_read_strictly_from_the_environment():
+    from tests.test_demo_and_settings import settings_in_subprocess
+
+    demo = {"SAFERPOL_DEMO": "true"}
+    assert settings_in_subprocess(demo, "settings.SAFERPOL_EXPORT_STUCK_HOURS") == "6"
+    assert (
+        settings_in_subprocess({**demo, "SAFERPOL_EXPORT_STUCK_HOURS": "12"}, "settings.SAFERPOL_EXPORT_STUCK_HOURS")
+        == "12"
+    )
+    for bad, message in (("0", "must be 1 or more"), ("six", "must be a whole number")):
+        out = settings_in_subprocess({**demo, "EXPECT_FAIL": "1", "SAFERPOL_EXPORT_STUCK_HOURS": bad}, "1")
+        assert f"SAFERPOL_EXPORT_STUCK_HOURS {message}" in out
