@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -44,6 +43,7 @@ from evidence.selectors import INLINE_IMAGE_TYPES, artefact_for_user, custody_ev
 from evidence.services import artefact_path, custody_append, file_sha256
 from evidence.tables import CustodyTable
 from moderation.export_views import export_expired_page, export_missing_page
+from moderation.exports import ExportFileRefused, exported_file
 from moderation.models import Item, Membership
 from moderation.selectors import item_for_user
 from moderation.views import page_number, paginate_lazily
@@ -313,8 +313,15 @@ def pack_download(request: HttpRequest, code: str) -> HttpResponse:
         )
     if pack is None or pack.status != Pack.Status.DONE:
         raise Http404("No such pack")
-    path = Path(settings.MEDIA_ROOT) / pack.file_name
     try:
+        # Only ever a file the pack builder wrote, directly in packs/, whatever the row names.
+        path = exported_file(pack.file_name, folder="packs")
+    except ExportFileRefused:
+        logger.error("Evidence pack %s names %r, outside packs/: refused", pack.code, pack.file_name)
+        raise Http404("No such pack") from None
+    try:
+        if path is None:
+            raise FileNotFoundError(2, "the pack names no file")
         handle = path.open("rb")
     except OSError as exc:
         # Ready and not expired, so its ZIP should be here: lost with a disk, or deleted by hand.

@@ -201,3 +201,18 @@ def test_a_pack_whose_file_is_missing_answers_410_saying_what_it_was_and_to_buil
 def test_someone_elses_pack_with_a_missing_file_is_still_404(carols_pack, media_root, alice):
     (media_root / carols_pack.file_name).unlink()
     assert download(alice, carols_pack).status_code == 404
+
+
+@pytest.mark.parametrize("file_name", ["../evidence/secret.png", "exports/other.csv", "packs/../../settings.py"])
+def test_a_pack_row_naming_a_file_outside_packs_is_refused_and_nothing_is_served(
+    carols_pack, media_root, carol, file_name
+):
+    # Only the pack builder's own ZIPs are ever served, whatever an edited row says.
+    target = media_root / file_name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"not a pack")
+    Pack.objects.filter(pk=carols_pack.pk).update(file_name=file_name)
+    response = download(carol, carols_pack)
+    assert response.status_code == 404
+    assert b"not a pack" not in b"".join(getattr(response, "streaming_content", [response.content]))
+    assert downloads() == ([], [])
