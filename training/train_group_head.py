@@ -84,6 +84,8 @@ MEASURING_SETS = (
     "functional_blind5",
     "functional_blind6",
     "threats_blind6",
+    "functional_blind7",
+    "threats_blind7",
 )
 THREAT_WEIGHT = 3.0
 OLID_NEGATIVES = {"train": 3000, "validation": 400, "test": 800}

@@ -93,6 +93,12 @@ def test_threats_are_recognised(judged):
         # threats and non-threats (65.5% threat recall, 3 false threats of 40). Never trained on.
         ("functional_blind6.jsonl", 0.92, 0.71),
         ("threats_blind6.jsonl", 0.92, 0.65),
+        # Written blind by a tenth writer, many replies opening with handles, and measured once with
+        # the engine as it stands (91.1% overall, 81.0% threat recall, 2 false threats; implicit
+        # derogation 50%), with 150 more threats and non-threats (63.6% threat recall, 2 false
+        # threats of 40). Never trained or tuned on.
+        ("functional_blind7.jsonl", 0.90, 0.80),
+        ("threats_blind7.jsonl", 0.92, 0.63),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
