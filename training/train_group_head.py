@@ -86,6 +86,7 @@ MEASURING_SETS = (
     "threats_blind6",
     "functional_blind7",
     "threats_blind7",
+    "threats_blind8",
 )
 THREAT_WEIGHT = 3.0
 OLID_NEGATIVES = {"train": 3000, "validation": 400, "test": 800}

@@ -99,6 +99,10 @@ def test_threats_are_recognised(judged):
         # threats of 40). Never trained or tuned on.
         ("functional_blind7.jsonl", 0.90, 0.80),
         ("threats_blind7.jsonl", 0.92, 0.63),
+        # 300 threats and hard non-threats (sport, ordinary replies in the future tense, people
+        # naming their own identity, political pressure) by an eleventh writer, measured once with
+        # the engine as it stands: 63.3% threat recall, 10 false threats of 120. Never trained on.
+        ("threats_blind8.jsonl", 0.90, 0.63),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
