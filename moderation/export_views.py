@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -144,11 +143,13 @@ def export_download(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.warning(request, "This export is still being written. The download link appears when it's ready.")
         return redirect("exports:detail", code=export.code)
-    path = exports.export_path(export)
-    media_exports = (Path(settings.MEDIA_ROOT) / "exports").resolve()
     try:
-        if path.resolve().parent != media_exports:  # only ever files this feature wrote
-            raise Http404("No such export")
+        path = exports.exported_file(export.file_name, folder="exports")  # only ever files this feature wrote
+    except exports.ExportFileRefused:
+        path = None
+    if path is None:
+        raise Http404("No such export")
+    try:
         handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
     except OSError as exc:
         # Ready and not expired, so its file should be here: lost with a disk, or deleted by hand.

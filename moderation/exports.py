@@ -427,11 +427,9 @@ def export_file_run(*, export_id: int) -> Export:
     except Exception as exc:  # a failed export must say so on its page, never hang at "Writing"
         logger.exception("Export %s failed", export.code)
         partial.unlink(missing_ok=True)
-        export.status = Export.Status.FAILED
-        export.error = f"The export could not be written ({type(exc).__name__}). Try again, or ask your administrator."
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
-        return export
+        return _export_failed(
+            export, f"The export could not be written ({type(exc).__name__}). Try again, or ask your administrator."
+        )
 
     export.status = Export.Status.DONE
     export.written = count
@@ -440,11 +438,7 @@ def export_file_run(*, export_id: int) -> Export:
     export.bytes = writer.bytes
     export.finished_at = timezone.now()
     export.save(update_fields=["status", "written", "total", "sha256", "bytes", "finished_at"])
-    accounts = (
-        [export.account]
-        if export.account
-        else list(CampaignAccount.objects.filter(memberships__user=export.requested_by).order_by("handle"))
-    )
+    accounts = _accounts_covered(export)
     export_audit(
         actor=export.requested_by,
         account=export.account,
@@ -456,6 +450,21 @@ def export_file_run(*, export_id: int) -> Export:
         accounts=accounts,
         export=export,
     )
+    return export
+
+
+def _accounts_covered(export: Export) -> list[CampaignAccount]:
+    """Its account, or for an export of all the person's accounts, each of theirs."""
+    if export.account_id is not None:
+        return [export.account]
+    return list(CampaignAccount.objects.filter(memberships__user=export.requested_by).order_by("handle"))
+
+
+def _export_failed(export: Export, reason: str) -> Export:
+    export.status = Export.Status.FAILED
+    export.error = reason
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at"])
     return export
 
 
@@ -501,10 +510,7 @@ def export_fail_stuck(*, export: Export, hours: int, by: str) -> bool:
     if export.status not in UNFINISHED_STATES or export.created_at >= timezone.now() - timedelta(hours=hours):
         return False
     was = export.status
-    export.status = Export.Status.FAILED
-    export.error = STUCK_ERROR
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "error", "finished_at"])
+    _export_failed(export, STUCK_ERROR)
     detail = {
         "status_was": was,
         "format": export.format,
@@ -516,11 +522,7 @@ def export_fail_stuck(*, export: Export, hours: int, by: str) -> bool:
         "by": by,
     }
     # An export of all the person's accounts has no account of its own: it shows on each of theirs.
-    accounts = (
-        [export.account]
-        if export.account_id is not None
-        else list(CampaignAccount.objects.filter(memberships__user=export.requested_by).order_by("handle")) or [None]
-    )
+    accounts = _accounts_covered(export) or [None]
     state = "still waiting to start" if was == Export.Status.PENDING else "still being written"
     for account in accounts:
         audit_record(
