@@ -79,7 +79,7 @@ def text_grams(s: str) -> frozenset[str]:
 class PatternSet(Generic[T]):
     """Patterns run together over one text; ``candidates`` skips those that cannot match."""
 
-    __slots__ = ("_always", "_by_gram", "_entries", "_grams")
+    __slots__ = ("_always", "_by_gram", "_entries")
 
     def __init__(self, entries: Iterable[tuple[re.Pattern, T]]) -> None:
         self._entries = tuple((regex, item) for regex, item in entries)
@@ -96,14 +96,13 @@ class PatternSet(Generic[T]):
                     by_gram.setdefault(gram, []).append(i)
         self._always = frozenset(always)
         self._by_gram = {gram: tuple(found) for gram, found in by_gram.items()}
-        self._grams = frozenset(by_gram)
 
     def candidates(self, s: str) -> list[tuple[re.Pattern, T]]:
         """The patterns that could match ``s``, in the order they were given."""
         hit = set(self._always)
         by_gram = self._by_gram
         # The intersection runs in C; only the few pieces that wake a pattern are looked up.
-        for gram in self._grams.intersection(text_grams(s)):
+        for gram in self._by_gram.keys() & text_grams(s):
             hit.update(by_gram[gram])
         entries = self._entries
         return [entries[i] for i in sorted(hit)]
