@@ -53,6 +53,37 @@ def speaks_of_elections(s: str) -> bool:
     return bool(_ELECTORAL_RE.search(s))
 
 
+# "Rovers are going to murder City", "we'll batter you at five-a-side": the harm is a scoreline.
+# A contest only excuses the words of winning and losing, and never with the frames that carry
+# match-day violence ("after the match", "outside the ground").
+_CONTEST_RE = re.compile(
+    r"\b(?:(?<!no )match(?:es)?(?! funding)|(?:next|saturday's|sunday's|friday's|tonight's|weekend's|home|away"
+    r"|charity|board|video|cup|league|football|rugby|cricket|darts|bowls) games?|games? night|the big game|derby"
+    r"|the league|league (?:table|game|match|cup)|the cup|cup (?:tie|final|run)|fa cup|fixture|five-a-side"
+    r"|5-a-side|six-a-side|football|footy|cricket|rugby|darts|snooker|pool table|bowls|quiz|pub quiz|tournament"
+    r"|tug of war|sparring|chess|warhammer|fifa|tennis|golf|netball|hockey|rounders|regatta|sports day|fun run"
+    r"|bake off|the pitch|innings|bowler|bouncers?|wicket|scoreline|half-time|full-time|penalties|relegat\w*"
+    r"|trophy|fc|afc|rovers|wanderers|albion|hotspur|villa|charity (?:boxing|bout|race)|boxing (?:match|bout)"
+    r"|on the (?:field|court|green|board|oche))\b"
+)
+_CONTEST_MENACE_RE = re.compile(
+    r"\b(?:after the (?:match|game)|outside the (?:ground|stadium|pub)|car park|in the street|on your way home"
+    r"|your (?:house|home|kids|family|wife|husband|office)|where you live|knife|knives|blade|gun|bullet|petrol"
+    r"|acid|hospital|blood|dead|death|coffin|grave|for real|not joking|no joke|i mean it|swear down)\b"
+)
+
+
+def contest(s: str, start: int, end: int) -> bool:
+    """The sentence is about a match, game or race and has none of the frames of real violence."""
+    text = sentence(s, start, end)
+    return bool(_CONTEST_RE.search(text)) and not _CONTEST_MENACE_RE.search(s)
+
+
+def speaks_of_contest(s: str) -> bool:
+    """Anywhere in the reply, with no frame of real violence anywhere."""
+    return bool(_CONTEST_RE.search(s)) and not _CONTEST_MENACE_RE.search(s)
+
+
 # --- Mention, not use --------------------------------------------------------------------
 _DENOUNCE_RE = re.compile(
     r"\b(?:racis[mt]\w*|sexis[mt]\w*|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*"

@@ -520,9 +520,11 @@ _REPORTER = (
     r"|referring|referred|tell|tells|telling|told|accuse|accuses|accusing|accused|joke|jokes|joking|joked"
     r"|retweet|retweeted|share|shared|sharing|like|liked|repeat|repeating|repeated|quote|quoting|quoted)"
 )
+# "Screaming" reports speech in "people screaming go home", not in "you'll die screaming".
+_MANNER = "".join(f"(?<!{verb} )" for verb in "die dies died dying run ran go went come came left".split())
 GERUND_REPORTER = re.compile(
     r"\b(?:saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
-    r"|spreading|chanting|shouting|screaming|yelling|labelling|branding|describing|referring to|telling people"
+    rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
     r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to say|to call|to claim|to suggest"
     r"|to think|to write|to post|to tweet|to describe|to label|to imply|to pretend)\b"

@@ -18,7 +18,7 @@ import re
 
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
-from moderation.rules.context import addresses_reader, speaks_of_elections
+from moderation.rules.context import addresses_reader, speaks_of_contest, speaks_of_elections
 from moderation.rules.groups import group_mentioned, negated, reported_or_quoted, reports_speech
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
@@ -103,7 +103,8 @@ GROUP_THREAT_FLOOR = 0.8
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
-    r"\b(?:kill|murder|shoot|shot|stab|knife|knives|blade|machete|gun|bullet|burn|burnt|torch|petrol|fire|bomb"
+    r"\b(?:kill|murder|shoot|shot|stab|knife|knives|blade|machete|gun|bullet|burn|burnt|torch|petrol|bomb"
+    r"|fire(?! (?:station|brigade|service|alarm|exit|safety|door|engine|crew|drill|escape|officer|risk))"
     r"|blow|blown|gas|gass|hang|hung|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
     r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
@@ -114,7 +115,8 @@ _VIOLENCE_HINT = re.compile(
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
     r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
-    r"|died|dies)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
+    r"|died|dies|deck|lamp|leather|merk|bodied|chin|nut|floor|firing squad|firebomb|petrol bomb|strung|alight"
+    r"|rearrange|toecap|bulldoze|flatten|brake lines|concrete boots)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 
@@ -145,9 +147,12 @@ _ANYONE_HARMED = re.compile(
 _SPOKEN_TO_OR_TARGETED = re.compile(r"\b(?:you|your|ya|ur|u|him|her|them|his|their|they|he|she)\b")
 _ELECTORAL_FIGURE = re.compile(
     r"(?:kill|beat|smash|crush|wipe|destroy|bury|buried|finish|hammer|batter|thrash|slaughter|massacre|murder"
+    r"|floor"
     r"|knock|fight|war|blast|blow|hurt|suffer|deserve|pain|death|dead|die|head|face|end up|regret|break|bleed"
     r"|the hard way|get what|coming for|deal with)"
 )
+# A match adds its own: "take your head off with the bouncers", "knock you for six".
+_CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
 # Figures of speech the threat patterns already know: "shoot you an email", "kill it at the hustings".
 _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:you |them |it )?")
 
@@ -157,8 +162,11 @@ def _threat_worth_asking(s: str) -> bool:
     hints = [m.group() for m in _VIOLENCE_HINT.finditer(s) if not _HARMLESS_USE.match(s, m.end())]
     if not hints:
         return False
-    # "We'll crush you at the ballot box" is about votes; a gun or a coffin next to an election is not.
+    # "We'll crush you at the ballot box" is about votes and "Rovers will murder City" about goals;
+    # a gun or a coffin next to an election or a match is not.
     if speaks_of_elections(s) and all(_ELECTORAL_FIGURE.match(h) for h in hints):
+        return False
+    if speaks_of_contest(s) and all(_ELECTORAL_FIGURE.match(h) or _CONTEST_FIGURE.match(h) for h in hints):
         return False
     if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
         return False

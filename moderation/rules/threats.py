@@ -4,7 +4,7 @@ someone to kill themselves, and publishing where someone lives or how to ring th
 Precision matters as much as recall here: a threat pages a human and may bring in the police,
 so "I'll shoot you an email", "we'll kill you at the ballot box" and "drop dead gorgeous" must
 not fire. Each pattern therefore names who acts and on whom, and the weaker ones are dropped
-when the sentence is about elections.
+when the sentence is about an election or a match ("Rovers are going to murder City").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moderation.rules.context import electoral
+from moderation.rules.context import contest, electoral
 from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
 from moderation.rules.patterns import PatternSet, matches, phrase, scan
@@ -37,7 +37,9 @@ SUBJECT_MODAL = (
     r"| gonna| gunna| wanna| want to| am coming to|'m coming to| are going to|'re going to| are gonna|'re gonna"
     r"| need to| should| must| intend to| plan to| promise to|'m about to| am about to| can't wait to| cant wait to"
     r"|'d love to| would love to|'d happily| would happily| will personally|'ll personally)"
-    r"|\b(?:imma|ima|i'ma))"
+    r"|\b(?:imma|ima|i'ma)"
+    # The subject left out at the start of a sentence: "Gonna deck you next time I see you".
+    r"|(?:^|(?<=[.!?,]) )(?:gonna|gunna|going to|will))"
 )
 ADVERBS = (
     r"(?: (?:personally|happily|gladly|fucking|fkn|effing|just|actually|literally|really|definitely|absolutely"
@@ -47,7 +49,7 @@ ADVERBS = (
 VIOLENT = (
     r"(?:kill|murder|stab|shoot|knife|strangle|throttle|choke|behead|butcher|slaughter|torture|lynch|rape|execute"
     r"|hang|maim|hurt|harm|batter|punch|glass|burn|gut|slit|smash|bash|bomb|shank|beat|thump|deck|twat|kick|cut"
-    r"|end|slap|attack|assault|acid|petrol bomb|firebomb)"
+    r"|end|slap|attack|assault|acid|petrol bomb|firebomb|lamp|leather|merk|chin|nut|floor|bottle|headbutt)"
 )
 PERSON_SUBJECT = (
     rf"(?:you|u|he|she|they|them|him|her|people like (?:you|him|her|them|that)|all of (?:you|them)"
@@ -116,7 +118,7 @@ class _Pattern:
     regex: re.Pattern
     score: float
     label: str
-    electoral_guard: bool = False  # dropped when the sentence is about elections
+    figure_guard: bool = False  # dropped when the sentence is about an election or a match
     traffic_guard: bool = False  # dropped when it reads as a road-safety warning
     after_guard: bool = False  # dropped when followed by "an email", "at the polls"...
 
@@ -132,7 +134,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.97,
         "direct threat",
         after_guard=True,
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>{VIOLENT} (?:the (?:shit|crap|hell|life|fuck) out of )?{TPOS} {FAMILY})\b",
@@ -146,7 +148,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.88,
         "direct threat",
         after_guard=True,
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:beat|kick|smash|bash|knock|batter|punch) {TARGET} (?:up|senseless"
@@ -188,10 +190,10 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _p(rf"(?P<q>bullet (?:in|between|through) {TPOS} (?:head|eyes|brain|skull|face|back))", 0.9, "direct threat"),
     _p(
-        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:run|mow) {TARGET} (?:over|down))",
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:run|mow) {TARGET} (?:over|down|off the road))",
         0.88,
         "direct threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:hunt|track) {TARGET} down)", 0.9, "direct threat"),
     _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>string {TARGET} up)", 0.95, "direct threat"),
@@ -202,14 +204,14 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|trust me|believe me|for this|for that|back|sooner or later|don't you worry))",
         0.8,
         "direct threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"(?:{SUBJECT_MODAL}|\b(?:we're|we are|i'm|i am|they're|they are)){ADVERBS} (?P<q>(?:come|coming) (?:for"
         rf"|after) {TARGET})\b",
         0.8,
         "direct threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:make {YOU} (?:suffer|bleed|disappear|pay for this|pay for that)"
@@ -217,7 +219,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|end {YOU}|do {YOU} in|take {YOU} out(?! (?:for|to|on))))",
         0.75,
         "direct threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:pay {TARGET} a (?:little )?visit|visit {YOU} at (?:home|your house)"
@@ -225,7 +227,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|(?:come|pop|go) round (?:to )?(?:{TPOS} (?:house|home|place|door)|yours|hers|his)))",
         0.75,
         "threatens to visit",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         r"(?P<q>(?:pop|go|come|head|drop) round (?:to )?(?:hers|his|theirs|her (?:place|house|home)|his (?:place"
@@ -233,7 +235,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|your (?:place|house|home)|yours))",
         0.7,
         "threatens to visit",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?:i'll|i will|we'll|we will|i'm|i am|we're|we are"
@@ -250,14 +252,14 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|burned|burnt|bashed|smashed|kicked in|put in hospital|beaten up|sorted out|dealt with))",
         0.9,
         "threat of harm",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?P<q>{YOU}(?:'ll|ll| will| are going to|'re going to| re going to| are gonna|'re gonna| gonna)(?:\s\w+)? "
         r"(?:get|be|end up) (?:hurt|killed|in hospital|dead|in a (?:ditch|box|body bag|wheelchair)))",
         0.85,
         "threat of harm",
-        electoral_guard=True,
+        figure_guard=True,
         traffic_guard=True,
     ),
     _p(
@@ -267,7 +269,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|knifed|glassed|done in|kicked in|a kicking|a beating|what's coming|hurt))",
         0.85,
         "threat of harm",
-        electoral_guard=True,
+        figure_guard=True,
         traffic_guard=True,
     ),
     _p(
@@ -277,14 +279,14 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.95,
         "direct threat",
     ),
-    _p(r"(?P<q>dead (?:man|woman) walking)", 0.85, "direct threat", electoral_guard=True),
+    _p(r"(?P<q>dead (?:man|woman) walking)", 0.85, "direct threat", figure_guard=True),
     _p(
         rf"\b(?P<q>{YOU}(?:'re| are|re| will be|'ll be) next)(?= ?(?:$|[.!?]))",
         0.6,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
-    _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", figure_guard=True),
     _p(
         r"(?P<q>watch your back|better watch out|sleep with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"
@@ -292,13 +294,13 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u))",
         0.8,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b{YOU}(?:'ll|ll| will| are going to|'re going to) (?P<q>(?:get|have) what's coming(?: to (?:you|u))?)",
         0.85,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         r"(?P<q>(?:shame|pity) if (?:something|anything) (?:bad |nasty )?(?:were to |was to |should "
@@ -316,7 +318,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|may) happen to (?:{TARGET}|{TPOS} \w+))",
         0.8,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(r"(?:^|[.!?] )(?P<q>(?:it )?would be a shame)(?= ?(?:$|[.!?]|, wouldn't it|, eh))", 0.6, "veiled threat"),
     # --- knowing where someone lives ----------------------------------------------------
@@ -386,7 +388,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|wish you hadn't|wish you never had))",
         0.85,
         "conditional threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?:vote|back|support|approve|close|shut|do|push|sign|build|pass)(?:\s\S+){{0,6}} and (?P<q>{YOU}(?:'ll|ll"
@@ -394,22 +396,22 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|regret this|be sorry|pay for it|suffer|get hurt|find out|know about it|see what happens))",
         0.8,
         "conditional threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\bor (?P<q>{YOU}(?:'ll|ll| will) (?:get hurt|regret it|pay|be sorry|suffer|be next|find out))",
         0.85,
         "conditional threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
-    _p(r"(?P<q>\bor else)(?= ?(?:$|[.!?]))", 0.65, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>\bor else)(?= ?(?:$|[.!?]))", 0.65, "veiled threat", figure_guard=True),
     _p(
         rf"\b(?P<q>{YOU}(?:'ll|ll| will) regret (?:it|this|that|the day))\b",
         0.7,
         "conditional threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
-    _p(r"(?P<q>you(?:'ve| have) been warned)", 0.55, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>you(?:'ve| have) been warned)", 0.55, "veiled threat", figure_guard=True),
     # --- wished harm ----------------------------------------------------------------
     _p(
         rf"\b(?P<q>hope (?:that )?(?:{YOU}|he|she|they|him|her|{TPOS} {FAMILY}"
@@ -444,7 +446,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|have a word with {YOU}))\b",
         0.75,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         r"(?P<q>(?:deserve|deserves|get|gets|getting) (?:everything|all|exactly what)(?: that's| that is| what's"
@@ -452,13 +454,13 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r" coming(?: to (?:you|u|him|her))?)",
         0.7,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?P<q>{YOU}(?:'ll|ll| will)(?: \w+)? be sorry)(?= ?(?:$|[.!,;]|if\b|when\b|mate|pal|trust me|mark my))",
         0.7,
         "conditional threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     # "Watch yourself" is advice on icy pavements; with a time or place for it, it is menace.
     _p(
@@ -467,7 +469,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|on your way home|on the way home|in the car park|outside|at night|walking home|next time i see you))",
         0.75,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?:i'm|i am|we're|we are|i'll be|we'll be) (?P<q>coming (?:round|over|to (?:your|ur) (?:house|home"
@@ -475,14 +477,14 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"(?:\s\w+){{0,3}} (?:to )?(?:sort {YOU} out|deal with {YOU}|see {YOU}|have a word|teach {YOU}))",
         0.75,
         "threatens to visit",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?P<q>hope (?:that )?(?:{YOU}|he|she|they|him|her)(?:\s\w+){{0,2}}? (?:rot|rots|suffer|suffers|choke"
         rf"|chokes|burn|burns))\b",
         0.65,
         "wished harm",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?:someone|somebody|people|they|one of you|anyone|anybody|you lot)(?: really)? (?:should|needs? to"
@@ -521,7 +523,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|lining up against a wall))",
         0.8,
         "wished harm",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"(?:^|[.!?,] |\b(?:just|let's|lets|should|i say|time to|need to|we need to|we should|gonna) )(?P<q>(?:kill"
@@ -543,7 +545,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"(?P<q>{HARM_IF})",
         0.85,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
         traffic_guard=True,  # "how would you feel if your kids got hurt on that junction?"
     ),
     _p(
@@ -552,7 +554,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"(?P<q>{HARM_IF})",
         0.85,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     # "She deserves to be dragged out of the chamber and beaten senseless."
     _p(
@@ -561,7 +563,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|kicked to death|battered|drowned|stoned|gassed|put down))\b",
         0.85,
         "wished harm",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     # "Somebody should have shot him years ago", "someone would've kneecapped every one of them".
     _p(
@@ -590,7 +592,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|walking home|outside)|(?= ?(?:$|[.!?]))))",
         0.85,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     # "Bringing my knife for the queers", "got the petrol ready for you".
     _p(
@@ -599,7 +601,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"|\U0001fa93)(?: \w+)?(?: ready)? for (?:{TARGET}|(?:the |those |any |all (?:the )?)?{ANY_GROUP}))",
         0.9,
         "direct threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     # --- injury and finality foretold, without a word of violence ------------------------------
     # "It might be your last", "you'll be eating through a straw", "nobody walks out alive".
@@ -607,7 +609,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"\b(?:might|could|will|may|'ll) be (?P<q>(?:your|ur) last)(?= ?(?:$|[.!?,]|one\b|,? (?:cllr|councillor|mate)\b))",
         0.85,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?P<q>(?:{YOU}(?:'ll|ll| will| are going to|'re going to| are gonna|'re gonna)|make sure {YOU}) (?:be )?"
@@ -615,7 +617,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|never walk again|be in a wheelchair|eating hospital food|need (?:a|an) (?:ambulance|undertaker|new face)))",
         0.9,
         "threat of harm",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(r"(?P<q>(?:wear|bring|get yourself|buy yourself|invest in) a stab vest)", 0.8, "veiled threat"),
     _p(
@@ -635,13 +637,13 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|every \w+))?(?=[^.!?]{0,40}(?:working through|one by one|ticking|coming|$|[.!?]))",
         0.75,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(
         rf"\b(?:we|i) (?P<q>know (?:{TPOS}|their) (?:names and (?:\w+ ){{0,3}}|faces|bus stop|school run|routine|movements))",
         0.8,
         "veiled threat",
-        electoral_guard=True,
+        figure_guard=True,
     ),
     _p(rf"\b(?:we|i)(?:'ve| have) (?P<q>been watching (?:{YOU}|them|him|her|{TPOS} \w+))", 0.8, "veiled threat"),
     # --- telling someone to kill themselves -------------------------------------------------
@@ -752,21 +754,21 @@ def _doxxing(doc: Document) -> list[Cue]:
 # Veiled and implied threats: what a careful moderator reads as a threat without a violent verb.
 _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:end|ended|ending) up like (?:jo cox|david amess|sir david amess|amess|cox))", 0.97, "threat invoking a murdered MP"),
-    _p(r"(?P<q>(?:remember|think of|look what happened to|what happened to) (?:jo cox|david amess|sir david amess))", 0.9, "threat invoking a murdered MP", electoral_guard=True),
+    _p(r"(?P<q>(?:remember|think of|look what happened to|what happened to) (?:jo cox|david amess|sir david amess))", 0.9, "threat invoking a murdered MP", figure_guard=True),
     _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna|you'd|you) (?:be )?(?:leave|leaving|go home|going home|end up|ending up|carried out|go out) in (?:an ambulance|a body bag|a box|a coffin|hospital))", 0.93, "veiled threat"),
     _p(r"(?P<q>(?:you|ya|u) (?:won't|will not|wont|aren't going to|ain't gonna) (?:be )?(?:walking out|walk out|leaving|leave|getting out|get out|walking away|walk away)(?: of (?:there|it|that \w+))?(?: alive| in one piece)?)", 0.85, "veiled threat"),
-    _p(r"(?P<q>(?:you're|you are|youre|ur) (?:getting|going to get|gonna get|about to get|due) (?:stabbed|shot|battered|glassed|smashed|knifed|done in|bottled|beaten|hurt|jumped|kicked in|killed|murdered|acid))", 0.95, "direct threat"),
+    _p(r"(?P<q>(?:you're|you are|youre|ur) (?:getting|going to get|gonna get|about to get|due) (?:stabbed|shot|battered|glassed|smashed|knifed|done in|bottled|beaten|hurt|jumped|kicked in|killed|merked|bodied|decked|lamped|leathered|chinned|nutted|floored|shanked|twatted|headbutted|murdered|acid))", 0.95, "direct threat"),
     _p(r"(?P<q>(?:put|putting|puts) (?:a |one |two )?(?:bullet|bullets|knife|blade) (?:in|through|into) (?:you|ya|u|your))", 0.95, "direct threat"),
-    _p(r"(?P<q>(?:i'm|im|i am|we're|we are) (?:\w+ )?(?:battering|stabbing|shooting|killing|smashing|kicking|punching|glassing|decking|slapping|hitting|knifing|burning|torching|bottling|leathering|doing) (?:you|ya|u|your)\b)", 0.93, "direct threat", after_guard=True, electoral_guard=True),
+    _p(r"(?P<q>(?:i'm|im|i am|we're|we are) (?:\w+ )?(?:battering|stabbing|shooting|killing|smashing|kicking|punching|glassing|decking|slapping|hitting|knifing|burning|torching|bottling|leathering|doing) (?:you|ya|u|your)\b)", 0.93, "direct threat", after_guard=True, figure_guard=True),
     _p(r"(?P<q>(?:coming|come|coming round|coming over|on my way|turning up|popping round|be round|be there|be outside|see you) (?:\w+ ){0,4}?with (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|matches|a lighter))", 0.95, "threat with a weapon"),
     # A weapon named, or armed or tooled up with no harmless sense: "I'm bringing sandwiches" and "we're armed with the facts" are not threats.
     _p(rf"(?P<q>(?:i'm|im|i am|i'll be|i will be|we're|we'll be) (?:(?:bringing|carrying|packing)(?![^.!?]{{0,30}}?{HARMLESS_USE}) (?:a |an |my |some |the )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|\U0001f52a|\U0001f52b|\U0001fa93)|tooled up|armed(?! with (?:the |a |my |our |some )?(?:facts|evidence|knowledge|questions|information|data|figures|leaflets|a petition|petitions|receipts|a smile|patience|coffee|tea|cake|umbrellas?|clipboards?)\b)))", 0.9, "threat with a weapon"),
     _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|little one|lad|girl|boy|grandkids) (?:go|goes|walk|walks|attend|attends) (?:to )?[^.!?]{0,40}?(?:don't they|doesn't (?:he|she)|isn't it|aren't they|think about that|just saying|remember that|be a shame|funny that))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:get|got|getting) what (?:jo cox|david amess|sir david amess|amess|cox) got)", 0.97, "threat invoking a murdered MP"),
     _p(r"(?P<q>(?:your|ur) (?:car|house|home|office|surgery)(?:'s| is| will be| is going| going)? (?:going )?(?:up in flames|on fire|burn(?:ing)? down|getting torched|getting firebombed)[^.!?]{0,30}?(?:with you|you in it|inside))", 0.97, "veiled threat"),
-    _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'm gonna) (?:\w+ ){0,8}?and (?:batter|stab|kill|shoot|hurt|smash|kick|beat|knife|glass|deck|punch|slap|lamp|leather|do) (?:you|ya|u)\b)", 0.95, "direct threat", after_guard=True, electoral_guard=True),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'm gonna) (?:\w+ ){0,8}?and (?:batter|stab|kill|shoot|hurt|smash|kick|beat|knife|glass|deck|punch|slap|lamp|leather|do) (?:you|ya|u)\b)", 0.95, "direct threat", after_guard=True, figure_guard=True),
     _p(r"(?P<q>(?:break|snap|smash) both (?:your|ur) (?:legs|arms|knees|hands|kneecaps))", 0.97, "direct threat"),
-    _p(r"(?P<q>(?:you|ya|u)\b[^.!?]{0,40}?(?:are|is|'re) (?:getting|going to get|gonna get|about to get) (?:stabbed|shot|battered|glassed|knifed|done in|bottled|beaten|hurt|killed|murdered|burned|torched))", 0.95, "direct threat"),
+    _p(r"(?P<q>(?:you|ya|u)\b[^.!?]{0,40}?(?:are|is|'re) (?:getting|going to get|gonna get|about to get) (?:stabbed|shot|battered|glassed|knifed|done in|bottled|beaten|hurt|killed|merked|bodied|decked|lamped|leathered|chinned|nutted|floored|shanked|twatted|headbutted|murdered|burned|torched))", 0.95, "direct threat"),
     _p(r"(?P<q>(?:someone|somebody|some one|anyone|somebody's|someone's|someone is|somebody is) (?:should|needs to|need to|ought to|has to|is going to|'s going to|going to|is gonna|'s gonna|will|must|wants to) (?:\w+ )?(?:put a bullet in|put a knife in|stab|shoot|kill|knife|hang|do in|murder|behead|blow up|run over|acid attack|torch|firebomb)\b)", 0.95, "incitement to violence"),
     _p(r"(?P<q>(?:got|have|know|found|we've got|i've got|i know) (?:your|ur) (?:car reg|reg|registration|address|home address|postcode|kids' school|house)\b[^.!?]{0,60}?(?:see you|be seeing you|coming|soon|watch|waiting|stab|visit|knock))", 0.9, "veiled threat"),
     _p(r"(?P<q>bring an ambulance|bring a stretcher|book (?:yourself )?an ambulance|need an ambulance|call (?:yourself )?an ambulance)", 0.9, "veiled threat"),
@@ -775,16 +777,16 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|wife|husband|family|partner|mum|mam) (?:walk|walks|go|goes|play|plays|get|gets|come|comes|wait|waits)[^.!?]{0,40}(?:my house|past me|past my|near me|alone)(?:[^.!?]|[.!?] ){0,30}(?:just saying|just sayin|be a shame|be careful|watch out|remember that|funny that|isn't it|aren't they))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:every|all the|all of the|both of|both|all) (?:\w+ )?(?:bones?|legs?|arms?|fingers?|teeth|ribs) in (?:your|ur))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:your|ur) (?:\w+ )?(?:legs?|arms?|neck|jaw|face|nose|fingers?|teeth|skull|head|ribs))", 0.97, "direct threat"),
-    _p(r"(?P<q>(?:somebody|someone|some one|anyone|people|we) (?:needs? to|should|ought to|has to|have to|gotta|is going to|are going to|will|must) (?:\w+ )?(?:take (?:you|u|ya) out|sort (?:you|u|ya) out|deal with (?:you|u|ya)|do (?:you|u|ya) in|shut (?:you|u|ya) up)(?: for good| permanently|\. permanently)?)", 0.9, "incitement against the politician", electoral_guard=True),
-    _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))", 0.95, "direct threat", after_guard=True, electoral_guard=True),
+    _p(r"(?P<q>(?:somebody|someone|some one|anyone|people|we) (?:needs? to|should|ought to|has to|have to|gotta|is going to|are going to|will|must) (?:\w+ )?(?:take (?:you|u|ya) out|sort (?:you|u|ya) out|deal with (?:you|u|ya)|do (?:you|u|ya) in|shut (?:you|u|ya) up)(?: for good| permanently|\. permanently)?)", 0.9, "incitement against the politician", figure_guard=True),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))", 0.95, "direct threat", after_guard=True, figure_guard=True),
     # Said and left hanging: "I'm outside." "I'm waiting." (not "I'm waiting for the bus").
-    _p(r"(?P<q>(?:i'm|i am|we're|we are|im) (?:coming|coming for (?:you|u|ya)|on my way|on our way|waiting|outside))(?= ?(?:$|[.!?]|,? (?:mate|pal|love|sweetheart|cllr|councillor)\b|for (?:you|u|ya)\b))", 0.7, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>(?:i'm|i am|we're|we are|im) (?:coming|coming for (?:you|u|ya)|on my way|on our way|waiting|outside))(?= ?(?:$|[.!?]|,? (?:mate|pal|love|sweetheart|cllr|councillor)\b|for (?:you|u|ya)\b))", 0.7, "veiled threat", figure_guard=True),
     _p(r"(?P<q>(?:good|strong|decent|better) locks on (?:your|ur) (?:doors?|windows)|lock (?:your|ur) doors (?:tonight|at night)|sleep with one eye open|watch your back|look over your shoulder|won't see (?:me|it) coming|never see (?:me|it) coming|you've been warned|consider yourself warned|final warning|last warning)", 0.85, "veiled threat"),
     _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|ya'll|you're gonna|you'd) (?:\w+ )?(?:be )?(?:swinging|swing|hanging|hang|dangling) (?:from|off) (?:a |the )?(?:lamppost|lamp post|tree|rope|noose|bridge|gallows))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:with|bring|bringing|got|have|carrying) (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope)\b[^.!?]{0,40}?(?:your|ur|you|ya)\b|(?:outside|at|to|near|round) (?:your|ur) (?:office|surgery|house|home|door|constituency office|car|kids' school)[^.!?]{0,40}?(?:with|bringing) (?:a |an |my |some )?(?:petrol can|can of petrol|petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|matches|lighter))", 0.97, "threat with a weapon"),
     _p(r"(?P<q>(?:shame|pity|be a shame|would be a shame|be a pity|terrible|awful|sad) if (?:it|your \w+|your (?:house|home|car|office)|something|anything) (?:went up|goes up|caught fire|burned down|burnt down|happened|was to happen|were to happen|got burned|got torched|exploded)[^.!?]{0,30})", 0.93, "veiled threat"),
-    _p(r"(?P<q>(?:i'll|i will|we'll|we will) make sure (?:of it|you don't|you never|you won't))", 0.8, "veiled threat", electoral_guard=True),
-    _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna) (?:get|be getting) (?:what's coming to you|what you deserve|yours|a visit|a knock|a bullet|a kicking|a beating|a slap|hurt|done|battered|stabbed|shot|smashed))", 0.85, "veiled threat", electoral_guard=True),
+    _p(r"(?P<q>(?:i'll|i will|we'll|we will) make sure (?:of it|you don't|you never|you won't))", 0.8, "veiled threat", figure_guard=True),
+    _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna) (?:get|be getting) (?:what's coming to you|what you deserve|yours|a visit|a knock|a bullet|a kicking|a beating|a slap|hurt|done|battered|stabbed|shot|smashed))", 0.85, "veiled threat", figure_guard=True),
 )  # fmt: skip
 _PATTERNS = _PATTERNS + _IMPLIED
 
@@ -799,7 +801,7 @@ def detect(doc: Document) -> list[Cue]:
                 qa, qb = m.span("q") if m.groupdict().get("q") is not None else m.span()
                 if pattern.after_guard and NOT_VIOLENCE_AFTER.search(s[qb : qb + 40]):
                     continue
-                if pattern.electoral_guard and electoral(s, m.start(), m.end()):
+                if pattern.figure_guard and (electoral(s, m.start(), m.end()) or contest(s, m.start(), m.end())):
                     continue
                 if pattern.traffic_guard and TRAFFIC.search(s[max(0, m.start() - 60) : m.end() + 60]):
                     continue

@@ -285,3 +285,48 @@ def test_injury_and_finality_foretold_without_a_word_of_violence(text):
 )
 def test_last_chances_lists_and_watching_meetings_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gonna deck you the minute you walk into the Legion.",
+        "Going to lamp you one when I see you, councillor.",
+        "Keep it up and you're getting merked outside the library.",
+        "I'm going to run you off the road on the way home from the count.",
+        "You'll die screaming for what you did to our park.",
+        "Approve those flats and I'll chin you, simple as.",
+    ],
+)
+def test_threats_in_slang_and_without_a_spoken_subject(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wanderers are going to murder Albion on Saturday, get yourself down there.",
+        "Our lads will batter the council side at five-a-side next week.",
+        "The fire station team is going to slaughter you in the tug of war at the gala.",
+        "The council darts team is getting annihilated by the Crown on Friday, bless them.",
+        "Our quiz team will destroy yours on Thursday night, Cllr.",
+        "Going to get you a copy of the minutes tomorrow.",
+        "Will see you at the surgery on Friday about the bins.",
+        "People screaming go home at refugees outside the hotel should be ashamed.",
+    ],
+)
+def test_matches_games_and_ordinary_plans_are_not_threats(text):
+    assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See you after the match, I'm going to batter you.",
+        "Stop playing games, councillor, or you'll get hurt.",
+        "You're no match for us, we'll batter you.",
+        "Charity boxing match or not, I'm bringing a knife for you.",
+    ],
+)
+def test_a_match_does_not_excuse_real_violence(text):
+    assert "threat" in categories(text)
