@@ -74,10 +74,11 @@ from training.train_text_model import best_threshold, figures  # noqa: E402
 
 WRITTEN_DIR = ROOT / "training" / "data"
 FUNCTIONAL_DIR = ROOT / "tests" / "rules"
-FUNCTIONAL_SETS = ("functional_cases", "functional_holdout", "functional_final", "functional_blind")
-# The sets that measure the model: never trained on, and any training case with the same text
-# (short generic sentences can coincide across writers) is left out.
-MEASURING_SETS = (
+FUNCTIONAL_SETS = (
+    "functional_cases",
+    "functional_holdout",
+    "functional_final",
+    "functional_blind",
     "functional_blind2",
     "functional_blind3",
     "functional_blind4",
@@ -86,8 +87,10 @@ MEASURING_SETS = (
     "threats_blind6",
     "functional_blind7",
     "threats_blind7",
-    "threats_blind8",
 )
+# The sets that measure the model: never trained on, and any training case with the same text
+# (short generic sentences can coincide across writers) is left out.
+MEASURING_SETS = ("threats_blind8",)
 THREAT_WEIGHT = 3.0
 OLID_NEGATIVES = {"train": 3000, "validation": 400, "test": 800}
 WRITTEN_VALIDATION_SHARE = 15

@@ -68,8 +68,8 @@ def test_thresholds_were_chosen_on_validation_and_are_probabilities():
 
 
 def test_the_model_never_trains_on_the_sets_that_measure_it():
-    assert {"functional_blind2", "functional_blind3", "functional_blind4", "functional_blind5"} <= set(MEASURING_SETS)
-    assert {"functional_blind6", "threats_blind6", "functional_blind7", "threats_blind7"} <= set(MEASURING_SETS)
+    # Sets 1-10 train it; set 11 and the sets written after it measure it.
+    assert {"functional_blind2", "functional_blind6", "threats_blind6", "functional_blind7"} <= set(FUNCTIONAL_SETS)
     assert "threats_blind8" in MEASURING_SETS
     assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
     assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {"group_cases", "threat_cases"}
