@@ -115,6 +115,11 @@ def quoted_spans(s: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span(2) for m in _QUOTED_RE.finditer(s))
 
 
+def denounces(s: str) -> bool:
+    """The reply condemns prejudice or abuse somewhere ("racist", "vile", "no place for this")."""
+    return bool(_DENOUNCE_RE.search(s))
+
+
 def mentioned_not_used(s: str, start: int, end: int) -> bool:
     """True when the words are quoted or reported in order to criticise them (counter-speech)."""
     left, _ = sentence_bounds(s, start, end)

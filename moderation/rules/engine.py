@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from moderation.rules import abuse, anonymity, discrimination, groups, learned, threats
+from moderation.rules import abuse, anonymity, discrimination, groups, insinuation, learned, threats
 from moderation.rules.claims import ClaimMatcher, DomainMatcher
 from moderation.rules.normalise import MAX_CHARS, Document
 from moderation.rules.verdict import SEVERITY_RANK, Cue, Hit, Verdict
@@ -51,6 +51,7 @@ class Engine:
             ("abuse", abuse.detect),
             ("discrimination", discrimination.detect),
             ("groups", groups.analyse),
+            ("insinuation", insinuation.detect),
             ("claims", self._claims.match),
             ("domains", self._domains.match),
         )

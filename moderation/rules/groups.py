@@ -521,7 +521,9 @@ _REPORTER = (
     r"|retweet|retweeted|share|shared|sharing|like|liked|repeat|repeating|repeated|quote|quoting|quoted)"
 )
 # "Screaming" reports speech in "people screaming go home", not in "you'll die screaming".
-_MANNER = "".join(f"(?<!{verb} )" for verb in "die dies died dying run ran go went come came left".split())
+_MANNER = "".join(
+    f"(?<!{verb} )" for verb in ("die", "dies", "died", "dying", "run", "ran", "go", "went", "came", "left")
+)
 GERUND_REPORTER = re.compile(
     r"\b(?:saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"

@@ -105,18 +105,23 @@ GROUP_THREAT_FLOOR = 0.8
 _VIOLENCE_HINT = re.compile(
     r"\b(?:kill|murder|shoot|shot|stab|knife|knives|blade|machete|gun|bullet|burn|burnt|torch|petrol|bomb"
     r"|fire(?! (?:station|brigade|service|alarm|exit|safety|door|engine|crew|drill|escape|officer|risk))"
-    r"|blow|blown|gas|gass|hang|hung|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
+    r"|blow|blown|gas|gass|hang(?! (?:(?:your|his|her|their|our|my) heads?|in|on|out|up|around|about|onto)\b)|hung"
+    r"|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
     r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
     r"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you"
-    r"|sort (?:you|them|him|her) out|deal with|end up|regret"
+    r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|end up|regret"
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
-    r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|tip|throw|thrown|push|shove|lock|cage|chain|whip|crucify"
+    r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|(?<!fly-)(?<!fly )tip|throw|thrown|push|shove|lock|cage|chain"
+    r"|whip|crucify"
     r"|died|dies|deck|lamp|leather|merk|bodied|chin|nut|floor|firing squad|firebomb|petrol bomb|strung|alight"
-    r"|rearrange|toecap|bulldoze|flatten|brake lines|concrete boots)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
+    r"|rearrange|toecap|bulldoze|flatten|brake lines|concrete boots|drag"
+    r"|(?:have|get|got|has) (?:their|his|her|your) \w+ broken|by force|breathing|in bags"
+    r"|while (?:you|they|he|she|we) (?:still )?can|on (?:her|his|their|your) own|isolated|for good|been watching"
+    r"|same time as always)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 
@@ -151,6 +156,10 @@ _ELECTORAL_FIGURE = re.compile(
     r"|knock|fight|war|blast|blow|hurt|suffer|deserve|pain|death|dead|die|head|face|end up|regret|break|bleed"
     r"|the hard way|get what|coming for|deal with)"
 )
+# Everyday phrases built on a word of violence: "hang your heads", "a heads-up", "the head teacher".
+_IDIOM = re.compile(
+    r"\bhang (?:your|their|his|her|our|my) heads?\b|\bheads?(?:-| )?up\b|\bhead (?:of|teacher|office|start|count)\b"
+)
 # A match adds its own: "take your head off with the bouncers", "knock you for six".
 _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
 # Figures of speech the threat patterns already know: "shoot you an email", "kill it at the hustings".
@@ -159,7 +168,12 @@ _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:
 
 def _threat_worth_asking(s: str) -> bool:
     """Words of violence, and not one of the known harmless frames they come in."""
-    hints = [m.group() for m in _VIOLENCE_HINT.finditer(s) if not _HARMLESS_USE.match(s, m.end())]
+    idioms = [m.span() for m in _IDIOM.finditer(s)]
+    hints = [
+        m.group()
+        for m in _VIOLENCE_HINT.finditer(s)
+        if not _HARMLESS_USE.match(s, m.end()) and not any(a <= m.start() < b for a, b in idioms)
+    ]
     if not hints:
         return False
     # "We'll crush you at the ballot box" is about votes and "Rovers will murder City" about goals;

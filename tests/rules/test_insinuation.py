@@ -1,0 +1,59 @@
+"""Rule 3 by insinuation: the group is named and the slur left for the reader to supply."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.rules import Engine
+from moderation.rules.insinuation import detect
+from moderation.rules.normalise import Document
+
+ENGINE = Engine()
+
+
+def hateful(text: str) -> bool:
+    return any(hit.rule == 3 for hit in ENGINE.classify(text).hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Strange how the vans started getting broken into the month the Romanians moved onto Cross Street.",
+        "Another Muslim on the licensing committee. Draw your own conclusions.",
+        "Our new head of planning is a Black woman. Ticks every box, I suppose.",
+        "Travellers on the playing field again. Hope your garage is insured, Cllr.",
+        "A gay couple running the Sunday school now? Keep the kids well away.",
+        "Of course the Jewish landlord wants the rents up. Count your change.",
+        "Polish car wash opened on Ferry Road. Hide your catalytic converter.",
+    ],
+)
+def test_an_insinuation_about_a_protected_group_is_rule_3(text):
+    assert hateful(text)
+
+
+def test_the_hit_says_it_is_an_insinuation_and_quotes_the_nudge():
+    (cue,) = detect(Document("Funny how the thefts went up the week the Travellers pulled in."))
+    assert cue.rule == 3 and cue.category == "racism" and cue.severity == "medium"
+    assert cue.reason.startswith("insinuates something about a group:")
+    assert "Funny how the thefts" in cue.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No protected group named.
+        "Funny how the potholes got worse the year the new contractor started.",
+        "Lock up your bikes, the CCTV on the station car park has been off for weeks.",
+        # Praise, or the group named with no stereotype.
+        "Funny how the town came alive since the Polish deli opened. Brilliant place.",
+        "Of course the Sikh temple turned out to feed everyone during the floods, they always do. Heroes.",
+        "Our new Muslim councillor obviously knows the ward inside out.",
+        # Counter-speech: the insinuation named to condemn it.
+        "People saying 'funny how crime went up when the Romanians arrived' are just being racist.",
+        "It's racist to hint that the Travellers took the bikes. Lock-ups get broken into every winter.",
+        # An identity adjective that is only a number of weeks.
+        "She's got a 7 week old and she's obviously exhausted, give her a break.",
+    ],
+)
+def test_named_groups_without_a_stereotype_or_with_condemnation_are_not_insinuations(text):
+    assert not detect(Document(text))
