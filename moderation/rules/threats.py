@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from moderation.rules.context import contest, electoral
+from moderation.rules.groups import negated, reports_speech
 from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
 from moderation.rules.patterns import PatternSet, matches, phrase, scan
@@ -55,7 +56,7 @@ PERSON_SUBJECT = (
     rf"(?:you|u|he|she|they|them|him|her|people like (?:you|him|her|them|that)|all of (?:you|them)"
     rf"|the lot of (?:you|them)|every (?:one|last one) of (?:you|them)|politicians|councillors|cllrs|mps|traitors"
     rf"|the traitors|tories|the tories|paedos|nonces|you lot|(?:all )?{ANY_GROUP}|[a-z]+(?:ers|ors|ians|ists|ites|men"
-    rf"|people|folk))"
+    rf"|people|folk)|(?:this|that) (?:councillor|cllr|mp|mayor|minister|traitor|leader))"
 )
 HARMED = (
     r"(?:die|hang|be hanged|be hung|be shot|be killed|be stabbed|be lynched|be strung up|be executed|be raped"
@@ -63,6 +64,8 @@ HARMED = (
     r"|be tortured|be shot on sight|be lined up and shot|be put against a wall|be hung drawn and quartered"
     r"|be wiped out|be eradicated|be set on fire|be sterilised|be sterilized|be castrated"
     r"|be lined up against a wall|be stood against a wall|be sent to the (?:ovens|gas chambers|camps)"
+    r"|face (?:a|the) firing squad|be put in front of a firing squad|face the (?:rope|noose|gallows)"
+    r"|swing for (?:it|this|that|treason)|swing from (?:a|the) \w+"
     r"|have (?:their|his|her|your) (?:hands|fingers|legs|feet) (?:chopped|cut|hacked) off)"
 )
 # Done to someone, in the forms a wish or a hypothetical puts it ("if someone threw acid..."); not
@@ -91,8 +94,8 @@ HARM_IF = (
 )
 PUBLIC_ROLE = (
     r"(?:the (?:mayor|councillor|cllr|council leader|leader|mp|chair|chairman|minister|prime minister|pm"
-    r"|chief executive|planning officer|inspector)|that (?:mayor|councillor|cllr|mp|minister|woman|man|bloke"
-    r"|prick|traitor))"
+    r"|chief executive|planning officer|inspector)|(?:that|this) (?:mayor|councillor|cllr|mp|minister|woman|man"
+    r"|bloke|prick|traitor|clown|idiot))"
 )
 # A blade or a bat brought for a harmless use: "bringing my knife for the cake", "a bat for the nets".
 HARMLESS_USE = (
@@ -489,7 +492,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"\b(?:someone|somebody|people|they|one of you|anyone|anybody|you lot)(?: really)? (?:should|needs? to"
         rf"|ought to|has to|have to"
-        rf"|will|is going to|wants? to|gotta|oughta|must)(?: really| just| finally)? (?P<q>(?:kill|shoot|stab|hang"
+        rf"|will|is going to|wants? to|gotta|oughta|must|please|pls|plz)(?: really| just| finally)? (?P<q>(?:kill|shoot"
+        rf"|stab|hang"
         rf"|lynch|hurt|murder"
         rf"|batter|beat up|rape|bomb|burn|string up|knife|glass|take out|do in|acid|run over) {TARGET})\b",
         0.9,
@@ -578,7 +582,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     # "Someone needs to run the mayor over."
     _p(
         rf"\b(?:someone|somebody|people|one of (?:you|us)|anyone|anybody)(?: really)? (?:should|needs? to|ought to"
-        rf"|has to|gotta|must|wants? to)(?: just| finally)? (?P<q>(?:run|mow) (?:{TARGET}|{PUBLIC_ROLE}) "
+        rf"|has to|gotta|must|wants? to|please|pls|plz)(?: just| finally)? (?P<q>(?:run|mow) (?:{TARGET}|{PUBLIC_ROLE}) "
         rf"(?:over|down)|(?:kill|shoot|stab|hang|lynch|hurt|murder|batter|beat up|knife|glass|do in) {PUBLIC_ROLE})\b",
         0.9,
         "incitement to violence",
@@ -751,8 +755,72 @@ def _doxxing(doc: Document) -> list[Cue]:
     return cues
 
 
+# Threats in emoji: a weapon, a coffin or a noose aimed at the reader, a politician or a place
+# ("Cllr Gray 🔪🩸⚰️", "see you at the surgery Saturday 🔫🔫"); fire set beside a building with a
+# time or a warning ("🔥🏢 constituency office, don't be inside"). Not a knife for the cake or a
+# game, not "you're the 💣", and not emoji reported or denied ("did you say they should be 🔪").
+_WEAPON_EMOJI = re.compile(
+    "(?<!the )(?<!the)(?<!da )(?<!da)"
+    "[\U0001f52a\U0001f52b\U0001f4a3\U0001f9e8\U0001fa93\U0001f5e1\u26b0\U0001faa6\U0001faa2]"
+)
+_FIRE_EMOJI = "\U0001f525"
+_BUILDING = re.compile(
+    "[\U0001f3e2\U0001f3e8\U0001f54c\U0001f54d\u26ea\U0001f3e0\U0001f3e1\U0001f3eb\U0001f6d5\U0001f3db]"
+    r"|\b(?:office|surgery|house|home|hotel|mosque|synagogue|temple|gurdwara|church|school|float|bar|pub|shop)\b"
+)
+_EMOJI_TARGET = re.compile(
+    rf"\b(?:{YOU}|{YOUR}|cllr|councillor|mp|mayor|traitors?|office|surgery|school|house|home|hotel"
+    r"|mosque|synagogue|temple|church|prayers|float|march|parade)\b"
+)
+_EMOJI_WHEN = re.compile(r"\b(?:tick tock|inside|in it|don't be|be out)\b|[\u23f3\u23f0\u231b]")
+_EMOJI_MAX_WORDS = 12
+_WORD_RE = re.compile(r"[a-z0-9']+")
+_HANDLE_RE = re.compile(r"@\w+")
+_EMOJI_SAID = re.compile(r"\b(?:say|says|said|saying|rather|believe|think|thinks|thought)\b")
+_EMOJI_HARMLESS = re.compile(
+    r"\b(?:cake|s'mores|smores|cook\w*|chop\w*|veg|kitchen|recipe|bbq|barbecue|dinner|chef|carv\w*|slic\w*|steak"
+    r"|bread|pizza|game|gaming|fortnite|warzone|minecraft|level|boss|film|movie|halloween|costume|lol|lmao"
+    r"|sent me|reported|received|screenshot)\b"
+)
+
+
+def _emoji_threat(doc: Document) -> list[Cue]:
+    s = doc.text
+    weapons = _WEAPON_EMOJI.findall(s)
+    if not weapons and _FIRE_EMOJI not in s:
+        return []
+    if _EMOJI_HARMLESS.search(s) or _EMOJI_SAID.search(s) or reports_speech(doc):
+        return []
+    # A short reply that is little more than its target and the emoji ("Cllr Gray 🔪🩸⚰️"); a bomb
+    # alone ("you're looking 💣") only next to a place or another weapon.
+    words = len(_WORD_RE.findall(_HANDLE_RE.sub(" ", s)))
+    bomb_only = set(weapons) == {"\U0001f4a3"}
+    if (
+        weapons
+        and words <= _EMOJI_MAX_WORDS
+        and _EMOJI_TARGET.search(s)
+        and not negated(doc)
+        and not (bomb_only and not _BUILDING.search(s))
+    ):
+        found = _WEAPON_EMOJI.search(s)
+    elif _FIRE_EMOJI in s and _BUILDING.search(s) and (_EMOJI_WHEN.search(s) or weapons):
+        found = re.search(_FIRE_EMOJI, s)
+    else:
+        return []
+    start = max(0, found.start() - 30)
+    return [Cue(2, "threat", 0.85, "critical", f"threat in emoji: {doc.cite(0, start, min(len(s), found.end() + 30))}")]
+
+
 # Veiled and implied threats: what a careful moderator reads as a threat without a violent verb.
 _IMPLIED: tuple[_Pattern, ...] = (
+    # A bounty: "whoever shoots this MP gets a pint off me", "a medal for anyone who torches it".
+    _p(r"(?P<q>(?:whoever|anyone who|anybody who|the first (?:person|one) (?:who|to)) (?:finally )?(?:kills|shoots|stabs|hangs|lynches|bombs|torches|firebombs|burns|glasses|knifes|batters|runs over|does in|takes out|kill|shoot|stab|torch) (?:this|that|the|our|your|him|her|them|you)\b[^.!?]{0,40}?\b(?:gets|deserves|will get|can have|earns|wins)\b)", 0.9, "incitement to violence"),
+    _p(r"(?P<q>(?:a pint|pints|a drink|drinks|a medal|a knighthood|a reward|free \w+|£\d+) (?:off me |on me )?(?:for|to) (?:whoever|anyone who|anybody who|the first (?:person|one) (?:who|to)) (?:finally )?(?:kills|shoots|stabs|hangs|lynches|bombs|torches|firebombs|burns|glasses|knifes|batters|runs over|does in|takes out|kill|shoot|stab|torch))", 0.9, "incitement to violence"),
+    # Harm to the reader put as a knowing question.
+    _p(r"(?P<q>ever (?:had|wanted|fancied) (?:your|ur) (?:face|head|legs?|nose|jaw|teeth|windows?|car|house|tyres) (?:rearranged|smashed|kicked in|broken|caved in|done in|torched|slashed|put through))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:ever seen|know) what (?:a|an|your|you|one of) [^.!?]{0,40}?looks? like after (?:a|an|some|my) (?:steel toecap|toecap|brick|baseball bat|bat|hammer|kicking|beating|bottle|blade|crowbar|iron bar|acid))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:how easy|easy) (?:it'd be|it would be|it'll be|it is|it's|would it be) to (?:(?:cut|slash|burn|torch|hurt|snatch) (?:your|ur|you)\b|(?:find|get to|reach|follow) (?:you|ya|u)\b(?! (?:a|an|the|some|one)\b)))", 0.8, "veiled threat"),
+    _p(r"(?P<q>who(?:'d| would| will|'ll) (?:even |actually )?(?:miss|notice|care about|mourn) (?:you|ya|u)\b[^.!?]{0,40}?\b(?:if|when) (?:you|someone|somebody)\b[^.!?]{0,30}?\b(?:stabbed|shot|killed|hurt|disappeared|vanished|went missing|run over|attacked|got done))", 0.85, "veiled threat"),
     _p(r"(?P<q>(?:end|ended|ending) up like (?:jo cox|david amess|sir david amess|amess|cox))", 0.97, "threat invoking a murdered MP"),
     _p(r"(?P<q>(?:remember|think of|look what happened to|what happened to) (?:jo cox|david amess|sir david amess))", 0.9, "threat invoking a murdered MP", figure_guard=True),
     _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna|you'd|you) (?:be )?(?:leave|leaving|go home|going home|end up|ending up|carried out|go out) in (?:an ambulance|a body bag|a box|a coffin|hospital))", 0.93, "veiled threat"),
@@ -794,7 +862,7 @@ _PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
 
 
 def detect(doc: Document) -> list[Cue]:
-    cues = _doxxing(doc)
+    cues = _doxxing(doc) + _emoji_threat(doc)
     for view, (s, _) in enumerate(doc.views):
         for regex, pattern in _PATTERN_SET.candidates(s):
             for m in scan(regex, s):

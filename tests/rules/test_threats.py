@@ -330,3 +330,64 @@ def test_matches_games_and_ordinary_plans_are_not_threats(text):
 )
 def test_a_match_does_not_excuse_real_violence(text):
     assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That councillor should be hanged for what he did to the green belt.",
+        "MPs like you should face a firing squad.",
+        "Somebody please shoot the mayor.",
+        "A pint for whoever finally torches that planning office.",
+        "Anyone who glasses this councillor gets free drinks all night.",
+        "Ever had your windows put through, Cllr?",
+        "Know what a councillor looks like after a baseball bat?",
+        "Do you realise how easy it'd be to slash your tyres?",
+        "Who would even miss you if you got run over on the way home?",
+    ],
+)
+def test_incitement_bounties_and_knowing_questions_about_harm(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Whoever wins the raffle gets a pint off me.",
+        "How easy would it be to find your surgery times online?",
+        "How easy would it be to find you a slot on Tuesday?",
+        "Voters should swing to the Greens next time.",
+        "Ever had your car windows cleaned by the lads at the market? Brilliant job.",
+    ],
+)
+def test_prizes_questions_and_swings_that_harm_no_one(text):
+    assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cllr Moss 🔪🔪⚰️",
+        "see you at your surgery on Friday 🔫🔫",
+        "your office tonight 🔥🔥🏢 don't be inside",
+        "Cllr Ward 💣💥 you and your whole office",
+    ],
+)
+def test_threats_in_emoji(text):
+    threat = ENGINE.classify(text).hit("threat")
+    assert threat is not None and threat.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bringing the 🔪 for the cake at your surgery on Friday!",
+        "Great turnout at the office today 🔥🔥",
+        "You're the 💣, Cllr, what a speech",
+        "Did you see someone said the mosque should be 💣? Reported it.",
+        "The 🔪 crime figures for your ward are shocking, what is the plan?",
+        "Our new community centre 🏢🔥 opens on Saturday, everyone welcome",
+    ],
+)
+def test_emoji_for_cake_praise_reports_and_news_are_not_threats(text):
+    assert "threat" not in categories(text)
