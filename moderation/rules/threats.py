@@ -219,7 +219,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:make {YOU} (?:suffer|bleed|disappear|pay for this|pay for that)"
         rf"|teach {YOU} a lesson|sort {YOU} out(?= ?(?:$|[.!,;]|properly|good|once and for all))"
-        rf"|end {YOU}|do {YOU} in|take {YOU} out(?! (?:for|to|on))))",
+        rf"|end {YOU}\b|do {YOU} in|take {YOU} out(?! (?:for|to|on))))",
         0.75,
         "direct threat",
         figure_guard=True,
@@ -293,7 +293,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         r"(?P<q>watch your back|better watch out|sleep with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"
-        r"|won't (?:be|feel) safe|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
+        r"|(?:you|u|ya|they|he|she) (?:won't|will not|wont|will never|'ll never) (?:be|feel) safe"
+        r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
         r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u))",
         0.8,
         "veiled threat",
@@ -855,6 +856,38 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:shame|pity|be a shame|would be a shame|be a pity|terrible|awful|sad) if (?:it|your \w+|your (?:house|home|car|office)|something|anything) (?:went up|goes up|caught fire|burned down|burnt down|happened|was to happen|were to happen|got burned|got torched|exploded)[^.!?]{0,30})", 0.93, "veiled threat"),
     _p(r"(?P<q>(?:i'll|i will|we'll|we will) make sure (?:of it|you don't|you never|you won't))", 0.8, "veiled threat", figure_guard=True),
     _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|you're gonna) (?:get|be getting) (?:what's coming to you|what you deserve|yours|a visit|a knock|a bullet|a kicking|a beating|a slap|hurt|done|battered|stabbed|shot|smashed))", 0.85, "veiled threat", figure_guard=True),
+    # Whereabouts and routine watched: "your wife does the Tesco shop on Saturday mornings, doesn't she?"
+    _p(rf"(?P<q>(?:\byou|{YOUR} (?:\w+ )?{FAMILY}|{YOUR} (?:\w+ )?(?:car|motor|corsa|van)|(?:those|the) (?:\w+ ){{0,2}}?(?:{ANY_GROUP}|lads|girls|family|couple|kids)(?: \w+){{0,4}}?) (?:walks?|leaves?|jogs?|does|plays?|parks?|drops?|picks?|gets? home|finish(?:es)?|goes|drives?|cycles?|runs?)\b[^.!?]{{0,60}}?\b(?:\d{{1,2}}[.:]\d{{2}}|\d{{1,2}} ?(?:am|pm)|o'clock|every (?:morning|night|evening|day|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s? (?:mornings?|nights?|evenings?)|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) (?:mornings?|nights?|evenings?)|most nights)\b(?=[^!?]{{0,160}}?(?:just so you know|we know|funny what|for now|dark|on (?:her|his|their|your) own|isolated|alone|guard dog|just saying|think on|see how|shame if|wouldn't want|be careful|doesn't (?:she|he)|don't (?:they|you)|isn't it)))", 0.8, "veiled threat: someone's movements watched"),
+    # A place or people not long for this world: "won't be standing by Christmas, me and the lads will make sure of it".
+    _p(r"(?P<q>(?:won't|will not|wont|aren't going to) be (?:standing|open|there|around|in one piece|breathing|walking)\b[^.!?]{0,50}?(?:make sure of it|see to it|trust me|mark my words|i promise|whether they leave|walking or not))", 0.85, "veiled threat", figure_guard=True),
+    _p(r"(?P<q>(?:the next one|your (?:\w+ ){0,2}(?:house|home|office|car|shop|surgery)|(?:their|the) (?:\w+ ){0,2}(?:temple|mosque|synagogue|gurdwara|church|shop|float|bar|hotel|centre)) (?:\w+ ){0,4}?(?:goes up in flames|go up in flames|will go up|catches fire|caught fire|is full of smoke|'s full of smoke|full of smoke|got petrol-? ?bombed|gets? petrol-? ?bombed|gets? firebombed|got firebombed|is getting firebombed|is getting torched|'s getting torched|is getting bricked)|(?:if|when) (?:it|your \w+|the \w+ \w+|their \w+) (?:all )?(?:came in|comes in) one night)", 0.9, "threat to property"),
+    _p(r"(?P<q>(?:had better|'d better|better) (?:watch (?:their|your|his|her) backs?|stay (?:inside|indoors|in(?= ?(?:$|[.!,;])))|keep (?:their|your) heads? down))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:make sure|making sure) (?:they|you|he|she|them) (?:never|don't|do not|won't) (?:feel|are|is|be) safe|about to (?:feel|be) (?:a )?(?:whole )?(?:lot )?less safe|(?:think|reckon) (?:they're|you're|they are|you are) safe\?? (?:\w+ )?(?:they|you) won't be|how safe (?:do you (?:reckon|think)|would you say) (?:your|the \w+ (?:\w+ )?(?:feel|are)\b|they))", 0.8, "veiled threat", figure_guard=True, traffic_guard=True),
+    _p(r"(?P<q>(?:watch|see|learn|find out) what happens (?:to (?:the next|any|anyone|you|them)|when we(?:'ve| have)? (?:had enough|come)|next)|\b(?:again|once more|one more time|try it|try that|go ahead|i dare you),? and see what happens\b)", 0.8, "veiled threat", figure_guard=True),
+    _p(rf"(?P<q>(?:my mates|the lads|a few of (?:us|my mates)|we|they) (?:will|'ll) be (?:at|outside|round|knocking on) {YOUR} (?:door|house|home|place|office)(?: on \w+(?: \w+)?)? at (?:\d|midnight|night))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:needs?|deserves?|want|wants) (?:hanging|shooting|stabbing|lynching|stringing up|putting down|burning|gassing|a bullet|a good kicking|a kicking|a beating|a hiding)(?:,? not\b| for\b|\.|$))", 0.9, "incitement to violence"),
+    _p(r"(?P<q>(?:should|ought to|needs? to|must) be (?:hit|slapped|punched|smacked|kicked|beaten|battered)\b(?! (?:out|off|by the|for six)\b))", 0.85, "incitement to violence"),
+    _p(r"(?P<q>(?:someone|somebody|we|they) (?:should|ought to|need to|needs to|will|could) hold (?:them|him|her|you) under)", 0.9, "incitement to violence"),
+    _p(r"(?P<q>pay (?:for \w+ )?with (?:their|your|his|her) lives)", 0.9, "threat to life"),
+    _p(r"(?P<q>(?:a )?visit (?:from (?:\w+ ){0,2})?with (?:a |some |their )?(?:crowbars?|bats?|baseball bats?|hammers?|knives|knife|machetes?|petrol|bricks?|shotguns?|guns?)|(?:going|go) in with (?:\w+ and )?(?:shotguns|guns|knives|bats|machetes|petrol))", 0.9, "threat with a weapon"),
+    _p(r"(?P<q>give (?:them|him|her|you|the \w+) a (?:good )?(?:hiding|kicking|beating|battering|slap)(?: they| he| she| you)? (?:won't|will never) forget)", 0.9, "incitement to violence", figure_guard=True),
+    _p(r"(?P<q>deserves? (?:their|his|her|your) (?:\w+ )?(?:burnt|burned|torched|smashed up|firebombed|blown up|bulldozed)(?: to the ground| down)?)", 0.9, "incitement to violence"),
+    _p(r"(?P<q>(?:would|will|'d) (?:anyone|anybody|you) (?:really )?(?:mind|care|miss \w+) if (?:the|that|their|your) (?:\w+ ){0,3}(?:got|gets|was|were) (?:petrol-? ?bombed|firebombed|torched|burnt down|burned down|blown up|bombed|stabbed|shot))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:which|what) [^.!?]{0,40}?(?:do you reckon|would|'d|will) (?:\w+ )?burns? (?:best|quickest|fastest|first|brightest))", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:stop|stopping) (?:us|me) (?:from )?(?:stringing up|hanging|killing|burning|lynching|shooting|stabbing|torching|beating up|battering))", 0.9, "incitement to violence"),
+    _p(rf"(?<!probably\s)(?<!might\s)(?<!could\s)(?P<q>(?:get|getting|gets|got) (?:his|her|their|{YOUR}) (?:\w+ )?(?:kicked|smashed|caved|bashed|knocked) in\b)", 0.9, "direct threat", figure_guard=True),
+    _p(rf"(?P<q>(?:{ANY_GROUP}|them|they|those \w+) (?:are|is|'re|r) (?:getting|going to get|gonna get|about to get) (?:shanked|stabbed|shot|battered|glassed|knifed|done in|bottled|merked|lynched|strung up|burnt out|burned out))", 0.95, "threat against a group"),
+    _p(r"(?P<q>hope (?:the next |a |some )?(?:\w+ ){0,4}?(?:flattens|runs over|mows down|ploughs into|kills|wipes out) (?:the|those|them|him|her|you|all)\b)", 0.85, "wished harm"),
+    _p(r"(?P<q>knock the (?:\w+ )out of (?:you|him|her|them|any|every)\b)", 0.9, "direct threat", figure_guard=True),
+    _p(r"(?P<q>(?:\byou|\bya|\bfancy)\b[^.!?]{0,40}?with (?:a broken (?:jaw|nose|leg|arm|neck)|no teeth|your teeth in your hand|two black eyes))", 0.85, "veiled threat", figure_guard=True),
+    _p(r"(?P<q>when (?:you're|you are|they're|they are) least expecting it)", 0.85, "veiled threat"),
+    _p(rf"(?P<q>{YOUR} (?:house|home|place) is the one (?:with|on|at|next to|opposite))", 0.85, "knows where someone lives"),
+    _p(r"(?P<q>(?:anyone|anybody|who) (?:\w+ ){0,3}?knows? where (?:cllr|councillor|the mp|the mayor|our mp|that \w+|\w+ \w+) (?:\w+ )?lives)", 0.85, "asks where someone lives"),
+    _p(r"(?P<q>(?:start|starting|will be) slashing (?:\w+ )?tyres|it'll be more than (?:tyres|windows|eggs|paint))", 0.85, "threat to property"),
+    _p(r"(?P<q>(?:(?:someone|somebody|anyone)(?: \w+){0,2}? |(?:'ll|will|might|could) )(?:leave|left|leaves|drop|dropped|drops|post|posts) a (?:little )?(?:present|parcel|package|surprise|gift) (?:at|on|through|outside|in) (?:the|your|their) (?:door|letterbox|doorstep|office|mosque|temple|synagogue|house))", 0.8, "veiled threat"),
+    _p(r"(?P<q>(?:going to|gonna|will|'ll) (?:\w+ )?survive the (?:summer|winter|year|week|night|month)\b[^.!?]{0,20}\?)", 0.8, "veiled threat"),
+    _p(r"(?P<q>(?:had|have had|enjoy(?:ed)?) (?:their|your|his|her) last (?:peaceful|quiet|happy|safe|easy) (?:winter|summer|christmas|night|day|year|week))", 0.85, "veiled threat"),
+    _p(r"(?P<q>bring (?:something heavy(?! (?:to|for) )|(?:your |a |the )?(?:bats|bat|tools|crowbars?|petrol|matches|knives|knife|hammers?)(?= ?(?:$|[.!,;]| and\b| with\b))))", 0.8, "incitement to violence", figure_guard=True),
 )  # fmt: skip
 _PATTERNS = _PATTERNS + _IMPLIED
 

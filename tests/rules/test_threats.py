@@ -391,3 +391,66 @@ def test_threats_in_emoji(text):
 )
 def test_emoji_for_cake_praise_reports_and_news_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your husband walks the dog past the allotments at 6.30 every morning. Quiet spot. Just so you know.",
+        "Those two Polish lads on Kent Road leave for the depot at 5am on weekday mornings. Just saying.",
+        "The Somali shop won't be standing by Easter, me and my cousins will see to it.",
+        "The next mosque they open goes up in flames.",
+        "Migrants on the seafront had better watch their backs after dark.",
+        "Muslims round here think they're safe? They won't be for long.",
+        "Watch what happens to the next family like that who moves in.",
+        "Vote against us again and see what happens.",
+        "A few of my mates will be at your door at 3am if the depot closes.",
+        "Gypsies on the common need hanging, not a new site.",
+        "Women who answer back should be slapped.",
+        "The Chinese lot should pay with their lives.",
+        "That councillor deserves a visit from lads with baseball bats.",
+        "Give them a hiding they won't forget at the church on Sunday.",
+        "The Hindus deserve their temple burnt to the ground.",
+        "Would anyone really mind if that gay bar got firebombed?",
+        "Which refugee hostel do you reckon burns quickest?",
+        "Who's going to stop us lynching a few of them?",
+        "Any Pakistani in the park after ten is getting his head kicked in.",
+        "Them Kurds are getting stabbed, watch.",
+        "Hope the next bus through town flattens the lot of them.",
+        "You'll be doing your next surgery with a broken jaw.",
+        "One night, when you're least expecting it.",
+        "Your house is the one with the red gate on Birch Road, isn't it?",
+        "Anyone know where Cllr Patel lives? Asking for a few lads.",
+        "We'll start slashing tyres, and then it'll be more than tyres.",
+        "Someone might leave a little present through your letterbox.",
+        "Do you think the Roma families on Elm Street will survive the winter?",
+        "The Travellers by the ring road have had their last quiet summer.",
+        "Her surgery's at ten on Saturday. Bring something heavy.",
+    ],
+)
+def test_veiled_threats_without_a_word_of_violence_aimed_at_you(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bin lorry comes down our road at 6am every Tuesday and wakes the whole street.",
+        "You leave the office at five every day, could surgeries run later?",
+        "The Polish deli won't be open much longer, the rent has doubled. Such a shame.",
+        "The old church went up in flames in 1941 and was rebuilt after the war.",
+        "Cyclists had better stay in the bus lane until the new path opens.",
+        "Pedestrians won't feel safe on that crossing until the lights are fixed.",
+        "Let's wait and see what happens at the committee on Tuesday.",
+        "Bring something heavy to hold the gazebo down at the fete.",
+        "Bring your tools for the community allotment day.",
+        "Ever since the new families moved in, the school choir has been brilliant.",
+        "She came home from the match with a broken leg, poor thing.",
+        "He should be kicked out of the cabinet for this.",
+        "Will the high street survive the winter without the bus route?",
+        "We leave a little present at the door of every new neighbour, a cake usually.",
+        "Refugees bring knife skills from their restaurants, the new Syrian place is superb.",
+    ],
+)
+def test_routines_closures_and_everyday_plans_are_not_threats(text):
+    assert "threat" not in categories(text)
