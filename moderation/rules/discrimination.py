@@ -155,7 +155,9 @@ _TERMS: tuple[_Term, ...] = (
         # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
         homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|smash|mash|peas|gravy|chips|onions?|tea|dinner)"
         r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
-        r"|brains'?|mr brain's) (?:the )?(?:\w+ )?faggots?|faggots? of (?:wood|sticks|hazel|twigs)|black country",
+        r"|brains'?|mr brain's|best|butcher's|butchers) (?:the )?(?:\w+ )?faggots?"
+        r"|faggots? of (?:wood|sticks|hazel|twigs)|black country|butcher[^.!?]{0,40}faggots?"
+        r"|faggots?,? (?:and|n|with) (?:some |a )?(?:mushy peas|peas|mash|gravy)",
     ),
     _t(
         "fag|fags",
@@ -177,6 +179,7 @@ _TERMS: tuple[_Term, ...] = (
         "lesbo|lesbos|lezza|lezzas|lezzer|lezzers|lezzie|lezzies|homo|homos",
         "homophobia",
         0.8,
+        reclaimable=True,
         homonym=r"homo (?:sapiens|erectus|habilus)|lesbos (?:island|greece)|island of lesbos",
     ),
     _t(
@@ -185,7 +188,9 @@ _TERMS: tuple[_Term, ...] = (
         0.75,
         reclaimable=True,
         homonym=r"dykes? (?:march|on bikes)"
-        r"|dyke (?:road|lane|drive|street|close|house|end|farm|way)|(?:offa's|devil's|wans|fen|car|the) dyke",
+        r"|dyke (?:road|lane|drive|street|close|house|end|farm|way)|(?:offa's|devil's|wans|fen|car|the) dyke"
+        r"|(?:drainage|flood|sea|river|marsh|into a|along|[a-z]+ley) dykes?"
+        r"|dykes? (?:held|burst|overflow\w*|banks?|water|wall|keeps?|holds?|behind|along|floods?|flooded)",
     ),
     _t(
         "queer|queers",
@@ -194,7 +199,8 @@ _TERMS: tuple[_Term, ...] = (
         reclaimable=True,
         aimed_only=True,
         homonym=r"queer (?:community|people|folk|theory|history|studies|film|eye|as folk|joy|youth|artists?|writers?"
-        r"|books?|life)",
+        r"|books?|life)|queer old (?:day|clock|thing|fish|one|do|business|time|place|way|world)"
+        r"|a queer (?:feeling|thing|sort|fish|do|business|one)",
     ),
     _t(
         "bender|benders",
@@ -219,6 +225,7 @@ _TERMS: tuple[_Term, ...] = (
         0.9,
         reclaimable=True,
         homonym=r"tranny (?:van|fluid|box|oil|rebuild|cooler|swap)|ford tranny|transit|the tranny\?|transmission"
+        r"|tranny'?s? (?:gone|broken|knackered|playing up|packed in|needs|died|failed|is shot)"
         r"|gearbox|tranny radios?|transistor",
     ),
     _t("ladyboy|ladyboys|trans-trender|transtrender|transtrenders", "transphobia", 0.65),
@@ -499,13 +506,17 @@ _SLUR_ADJ_RES = tuple(
 )
 _RECLAIM_RE = re.compile(
     r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our|speaking as"
-    r"|proud to be|a pair of|pair of|bunch of|we're the|we're just|we're all|us lot|us old|we're a bunch of"
+    r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )bunch of|we're the|we're just|we're all|us lot|us old"
+    r"|we're a bunch of"
     r"|we're just a bunch of|me and my|my)(?: an?)?"
     r"(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi"
     r"|butch|daft|silly|mad|loud|bolshy))* ?$"
 )
-_RECLAIM_AFTER_RE = re.compile(r" (?:like me|like us|like myself|like ourselves|such as myself|such as me)\b")
-_SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)\b")
+_RECLAIM_AFTER_RE = re.compile(
+    r" (?:like me|like us|like myself|like ourselves|such as myself|such as me)\b| here(?= ?(?:[,.!]|$))"
+)
+# "You queers" is aimed at the reader; "love you, my fellow queers" is not.
+_SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)(?: [a-z']+)? ?$")
 
 
 _TERM_SET = PatternSet((term.regex, term) for term in _TERMS)

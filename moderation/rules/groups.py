@@ -449,7 +449,7 @@ _FORMS: tuple[_Form, ...] = (
     # After a group is named, a sentence that is only an insult is about them: "... Parasites."
     _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?: (?:and|,) (?:{_NEGA}|{_NEGN}))?(?:(?: ,)? (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|as ever|as usual|all of em|GRP all|GRP))?(?=$| ?[.!?])", "insults a group", 0.75, negatable=False),
     _f(rf"(?:^|[.!?] )(?:{_INT} |bunch of |load of |pack of |lot of ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA}) ?, (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|GRP all|GRP)\b", "insults a group", 0.8, negatable=False),
-    _f(rf"\b{_IDADJ} (?:{_NEGA} )?(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])", "insults a group", 0.8),
+    _f(rf"\b{_IDADJ} (?:{_NEGA} )?(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])(?! heaps?\b)", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,6}}?(?:is|are|will|gonna|'s) (?:going to |gonna )?(?:get|be|end up) (?:hurt|stabbed|shot|battered|beaten|killed|done in|smashed|burned|burnt|glassed|hospitalised|in hospital|in an ambulance)\b", "threat of violence against a group", 0.9, threat=True),
     _f(r"\bGRP\b[^.!?]{0,80}?(?:won't|will not|aren't going to|are not going to|ain't gonna|won't be) (?:walk|walking|get|getting|make it|come|coming|go|going|leave|leaving) (?:out|home|back|alive|of there)", "threat of violence against a group", 0.9, threat=True, negatable=False),
     _f(r"\b(?:leave|leaving|go home|going home|end up|ending up|carried out|go out) (?:of there )?in (?:an ambulance|ambulances|a body bag|body bags|a box|boxes|a coffin|coffins|hospital)\b", "threat of violence against a group", 0.9, threat=True),
@@ -830,7 +830,7 @@ def _line(s: str) -> _Line:
             for size in range(min(_GROUP_MAX_WORDS, n - i), 0, -1):
                 key = tuple(w for w, _, _ in words[i : i + size])
                 category = _GROUP_TUPLES.get(key)
-                if category:
+                if category and not _GROUP_HOMONYM.match(s, words[i][1]):
                     matched = size
                     break
         if matched:
@@ -888,6 +888,26 @@ def _clause_start(text: str, start: int) -> int:
     return 0 if cut < 0 else cut + 3
 
 
+_HATE_NAMED = re.compile(
+    r"\b(?:racism|racist abuse|hatred|hate|abuse|bigotry|prejudice|discrimination|slurs?|attacks?|harassment"
+    r"|mockery|islamophob\w*|antisemit\w*|transphob\w*|homophob\w*|ableis\w*|xenophob\w*|messages|heckling"
+    r"|comments|people (?:\w+ )?(?:mock\w*|slagging off|blaming|abusing|attacking|insulting|bullying|harassing"
+    r"|targeting|calling))"
+    r"(?: [a-z'-]+){0,3}? (?:of|against|towards?|aimed at|directed at|at|on|about|to)? ?(?:[a-z'-]+ ){0,2}?GRP\b"
+)
+
+_CONDEMNED = re.compile(
+    r"\b(?:no place|disgust\w*|disgrace\w*|vile|shameful|shame on|appall\w*|unacceptable|out of order|sickening"
+    r"|shocking|embarrassing|not ok(?:ay)?|sick of|tired of|fed up|(?:has|have|needs?|must) to stop|must stop"
+    r"|should be ashamed|abhorrent|horrible|awful|solidarity|stand with|reported)\b"
+)
+# "Chinks in the armour" and faggots with peas are not the groups the slurs name.
+_GROUP_HOMONYM = re.compile(
+    r"chinks? (?:in|of)\b|faggots?,? (?:and|n|with|from|for) (?:some |a |the )?(?:mushy peas|peas|mash|gravy|chips|tea"
+    r"|onions?|butcher)"
+)
+
+
 def _reported(text: str, start: int, end: int, original: str) -> bool:
     """Counter-speech: the words are reported, quoted or denied in order to condemn them."""
     left = _clause_start(text, start)
@@ -898,6 +918,10 @@ def _reported(text: str, start: int, end: int, original: str) -> bool:
     if joint >= 0 and "GRP" in before[:joint]:
         before = before[joint:]
     if GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
+        return True
+    # The hate named to condemn it: "racism against GRP has no place here", "people mocking GRP
+    # online is disgusting".
+    if _HATE_NAMED.search(text[left:end]) and _CONDEMNED.search(original.lower()):
         return True
     # Quoted words with a comment after them, or with words of the reply's own around them.
     return _has_quotation(original) and bool(
@@ -984,6 +1008,22 @@ def negated(doc: Document) -> bool:
     return _NEGATOR_RE.search(doc.text) is not None
 
 
+# Words that are slurs from outsiders and reclaimed by the people they name, when the writer counts
+# themselves in ("us homos", "a bunch of loud queers", "me and my niggas", "the other old biddies").
+_RECLAIMED = frozenset(
+    {"queer", "queers", "homo", "homos", "nigga", "niggas", "dyke", "dykes", "poof", "poofs", "bender", "benders"}
+    | {"biddies", "old biddies"}
+)
+_SELF_BEFORE = re.compile(
+    r"\b(?:us|we|we're|we are|me and my|me and the other|my fellow|fellow|i'm an?|i am an?|as an?|proud"
+    r"|(?<!what a )(?<!such a )bunch of|us lot|the rest of us)(?: [a-z']+){0,2} ?$"
+)
+
+
+def _said_of_oneself(s: str, start: int, end: int) -> bool:
+    return s[start:end] in _RECLAIMED and bool(_SELF_BEFORE.search(s[max(0, start - 40) : start]))
+
+
 def analyse(doc: Document) -> list[Cue]:
     s = doc.text
     line = _line(s)
@@ -1010,6 +1050,8 @@ def analyse(doc: Document) -> list[Cue]:
                     continue
                 category = _IDENTITY_ADJ[idadj.group()]
             a, b = line.spans[first][0], line.spans[last][1]
+            if any(_said_of_oneself(s, *line.spans[i]) for i in grp_words):
+                continue
             key = (category, form.threat)
             if key in seen:
                 break

@@ -62,7 +62,7 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
     quoted = reported_or_quoted(doc)
     incivility_possible = aimed and not quoted and not negated_insult(s)
-    category = None if quoted or negated(doc) else group_mentioned(doc)
+    category = None if quoted or negated(doc) or _PRAISE.search(s) else group_mentioned(doc)
     if not incivility_possible and category is None:
         return []
     model = text_model()
@@ -127,7 +127,8 @@ _VIOLENCE_HINT = re.compile(
 
 
 _PRAISE = re.compile(
-    r"\b(?:thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
+    r"\b(?:happy (?:pride|eid|diwali|vaisakhi|hanukkah|holi|lunar new year|black history month)"
+    r"|thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
     r"|support(?:ing)? (?:our|the|them)|stand with|solidarity)\b"
 )

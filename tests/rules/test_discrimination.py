@@ -162,3 +162,65 @@ def test_obfuscated_slurs_are_caught_and_the_reason_says_so():
 def test_masked_slur_in_a_smoking_context_is_still_a_slur():
     # Nobody masks "fags" when they mean cigarettes.
     assert "homophobia" in categories("Park full of f*gs smoking and snogging")
+
+
+def rule_3(text: str) -> bool:
+    return any(hit.rule == 3 for hit in ENGINE.classify(text).hits)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The butcher on Mill Street makes the best faggots for miles, please back the small shops.",
+        "Faggot and some mushy peas from the chippy, sorted.",
+        "The drainage dyke behind the allotments has burst its banks again.",
+        "The old dyke held the sea back for three hundred years.",
+        "It's been a queer old week at the town hall.",
+        "Any chink in the flood wall and the whole terrace goes under.",
+        "The tranny's packed in on the council minibus again.",
+        "The old slag heap above the village needs fencing before a kid falls.",
+    ],
+)
+def test_food_floods_old_words_and_spoil_heaps_are_not_slurs(text):
+    assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Love you, my fellow queers, see you at the march.",
+        "Proud dyke here, happy to help with the sandbags.",
+        "Us homos on the allotment committee want the rainbow bench kept.",
+        "We're just a bunch of loud queers who want the library open.",
+    ],
+)
+def test_slurs_reclaimed_by_the_people_they_name(text):
+    assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You queers should keep away from the park.",
+        "Homos like you shouldn't be near kids.",
+    ],
+)
+def test_the_same_words_aimed_at_the_reader_are_still_slurs(text):
+    assert rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Racism against Sikhs has no place in this town.",
+        "Abuse of trans people online is disgusting.",
+        "People mocking disabled kids on Facebook is vile.",
+        "The hatred aimed at refugees outside the hotel was shameful.",
+    ],
+)
+def test_hate_named_in_order_to_condemn_it_is_counter_speech(text):
+    assert not rule_3(text)
+
+
+def test_the_same_frames_without_condemnation_are_still_hate():
+    assert rule_3("Hatred of immigrants is only natural, they are parasites.")
