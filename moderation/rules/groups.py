@@ -482,6 +482,9 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
     _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:are|is|were|r|aren't|isn't) (?:all |most |any |the )?GRP (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
+    # Where they are, then what they are: "the refugees at the old barracks are dirty animals".
+    _f(rf"\bGRP (?:in|on|at|from|round|near|by|off|across|around|behind|opposite|living in|living on|staying in|housed in|moving into|running) (?:{_W}){{1,5}}?(?:are|r|were) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
+    _f(rf"\bGRP (?:in|on|at|from|round|near|by|off|across|around|behind|opposite|living in|living on|staying in|housed in|moving into|running) (?:{_W}){{1,5}}?(?:are|r|were) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.8),
     _f(rf"\b(?:{_NEGA}|dirty|filthy|stinking|fucking|bloody|scummy|scrounging|thieving|lying|sick|twisted|disgusting|inbred|smelly|greedy|lazy|typical|bloody well) (?:{_NEGA} )?(?:fucking )?GRP\b", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:like|as|such|are like|r like|just like) (?:{_W}){{0,1}}?(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
     _f(rf"\bGRP (?:, )?(?:[=:-] |{_W}{{0,2}})(?:{_DEHUM}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
@@ -693,9 +696,10 @@ def _typo_index() -> dict[str, str | None]:
     """Every one-letter slip (dropped letter, swapped neighbours) of a key word -> the key word."""
     index: dict[str, str | None] = {}
     for word in _KEY_WORDS:
-        if len(word) < 4:
+        if len(word) < 3:
             continue
-        variants = {word[:i] + word[i + 1 :] for i in range(len(word))}
+        # A three-letter word only by its swapped letters ("gya"); a dropped letter leaves too little.
+        variants = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) > 3 else set()
         variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
         variants.discard(word)
         for v in variants:
@@ -809,10 +813,26 @@ def _words(s: str) -> list[tuple[str, int, int]]:
         if tok in ("\ufe0f",) or (len(tok) == 1 and ord(tok) > 0x2000 and not tok.isalnum()):
             i += 1  # an emoji or symbol that stands for no word here: read past it
             continue
+        joined = _joined(tok, nxt)
+        if joined:
+            out.append((joined, a, tokens[i + 1][2]))
+            i += 2
+            continue
         for w in _repair(tok):
             out.append((w, a, b))
         i += 1
     return out
+
+
+def _joined(tok: str, nxt: str) -> str | None:
+    """A group name split by a space to get past a filter: "immi grants", "les bians", "wo men"."""
+    if not (tok.isalpha() and nxt.isalpha()) or len(tok) + len(nxt) < 5:
+        return None
+    joined = tok + nxt
+    if joined not in _KEY_WORDS or joined not in _GROUP_FIRST_WORDS:
+        return None
+    vocab = _vocabulary()
+    return joined if tok not in vocab or nxt not in vocab else None
 
 
 @lru_cache(maxsize=64)  # analyse() and group_mentioned() read the same reply's line

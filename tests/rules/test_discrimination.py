@@ -224,3 +224,31 @@ def test_hate_named_in_order_to_condemn_it_is_counter_speech(text):
 
 def test_the_same_frames_without_condemnation_are_still_hate():
     assert rule_3("Hatred of immigrants is only natural, they are parasites.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Somalis in the flats above the bookies are filthy animals.",
+        "The refugees at the old army camp are vermin.",
+        "Mus lims are a plague on this town.",
+        "Asy lum seekers are parasites.",
+        "Gya people make me sick.",
+        "The refgees on Station Road are scum.",
+    ],
+)
+def test_a_group_named_then_placed_or_spelt_to_dodge_a_filter_is_still_hate(text):
+    assert rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The refugees at the old army camp are lovely people.",
+        "The Muslims on our street are a credit to the town.",
+        "The black smith on the corner is brilliant.",
+        "We sat in the police station for an hour.",
+    ],
+)
+def test_placed_groups_described_kindly_and_split_ordinary_words_are_not_hate(text):
+    assert not rule_3(text)
