@@ -232,7 +232,7 @@ _NEG_ADJ = (
     "|freeloading|inbred|too stupid|too thick|too weak|too emotional|too dumb|fucked up|messed up|weird|weirdos"
     "|cancerous|rank|minging|manky|skanky|dodgy|bent|sly|cunning|two-faced|worse|the worst|beneath contempt"
     "|less intelligent|less capable|less than|lesser|dim|simple|slow|thick as mince|backward|dense|feeble|weak"
-    "|emotional|irrational|unstable|confused|mentally ill|ill|a joke|laughable|a waste|pests|disgusted"
+    "|emotional|irrational|unstable|confused|mentally ill|ill|a joke|laughable|a waste|pests|disgusted|drunk"
 )
 _INTENSIFIERS = (
     "all|just|so|such|really|very|truly|totally|completely|utterly|absolutely|basically|simply|naturally|always"
@@ -318,8 +318,9 @@ _POSITIVE = (
     "|attractive|pretty|beautiful|good-looking|faithful|monogamous|loyal|useful|productive|welcome here|wanted here|welcome in|part of society|part of this country"
     "|part of our community|the same as us|like us|our equals|our neighbours|mothers|parents|fit to|qualified"
     "|suited|suitable|strong|smart enough|good|worth anything|worth saving|worth helping|worth it|anything"
-    "|worth listening to|to be taken seriously|taken seriously|serious|adults|grown-ups|grown ups|responsible"
-    "|sane|right in the head|all there|normal people|real british|really british|genuinely british"
+    "|worth listening to|to be taken seriously|taken seriously|serious|adults|grown-ups|grown ups|responsible(?! for)"
+    "|sane|right in the head|all there|normal people|real british|really british|genuinely british|law-abiding"
+    "|law abiding|hard-working|hard working|good neighbours"
 )
 _POS_VERBS = (
     "deserve a penny|deserve a pound|deserve a home|deserve a house|told the truth|been honest|done an honest day's work|done an honest day|done a day's work|done a proper day's work|worked a day|paid a penny|paid taxes|paid tax|contributed|deserve rights|deserve respect|deserve to live|deserve to exist|deserve to vote|deserve equal rights"
@@ -455,7 +456,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\b(?:leave|leaving|go home|going home|end up|ending up|carried out|go out) (?:of there )?in (?:an ambulance|ambulances|a body bag|body bags|a box|boxes|a coffin|coffins|hospital)\b", "threat of violence against a group", 0.9, threat=True),
     _f(rf"\b{_FIRST} (?:{_W}){{0,2}}?(?:running|run|knock|knocking|push|pushing|beat|beating|smack|smacking|kick|kicking|run down|mow) {_ALL}GRP (?:over|down|off|up|in|out)\b", "threat of violence against a group", 0.9, threat=True),
     _f(rf"\bGRP (?:{_W}){{0,4}}?(?:can't|cannot|can not|couldn't) (?:even |ever |just )?(?:park|cook|read|speak english|speak|count|spell|write|parallel park|reverse|add up|tell the time|hold a job|keep a job|do maths|do math|behave|be trusted)\b", "denies a group's abilities", 0.8, negatable=False),
-    _f(rf"\b(?:i|we) (?:don't|do not|never|can't|cannot) (?:really |honestly |genuinely )?(?:think|believe|reckon|accept) (?:that )?{_ALL}GRP (?:{_W}){{0,1}}?(?:are|is|can|could|will|would|should) (?:ever )?(?:be )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})\b", "denies a group's worth or humanity", 0.8, negatable=False),
+    _f(rf"\b(?:i|we) (?:don't|do not|never|can't|cannot) (?:really |honestly |genuinely )?(?:think|believe|reckon|accept) (?:that )?{_ALL}GRP (?:{_W}){{0,1}}?(?:(?:are|is|can|could|will|would|should) )?(?:ever )?(?:be )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})\b", "denies a group's worth or humanity", 0.8, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:have|has|got|show) (?:no|zero|little) (?:respect for|idea of|concept of|sense of|understanding of|regard for|grasp of) (?:hygiene|decency|manners|cleanliness|the law|law|rules|british values|our values|our culture|women|anyone|boundaries|honesty|loyalty|other people|authority|personal space)\b", "derogates a group", 0.8, negatable=False),
     _f(r"\b(?:there isn't|there is not|there's not|there's no|there is no|never met|never known|never seen|not met|haven't met|have never met|i've never met) (?:such a thing as )?(?:a |an |one )?(?:single )?(?:decent|honest|good|clever|intelligent|normal|trustworthy|nice|hardworking|hard-working|law-abiding|clean|sane|competent|reliable|genuine|polite) GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bwhy (?:can't|won't|don't|doesn't|do|does|must|should|would) {_ALL}GRP (?:{_W}){{0,2}}?(?:behave|act normal|act like normal|integrate|learn english|learn to speak|speak english|keep (?:it|their \w+) to themselves|stop (?:whining|moaning|complaining|breeding|scrounging|begging|stealing|lying)|wash|go back|just leave|shut up|shove|ram|force|insist)\b", "derogates a group as a question", 0.8, negatable=False),
@@ -500,8 +501,11 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\bGRP (?:are|r|is) (?:not|never) (?:welcome|wanted|allowed)\b", "calls for a group to be excluded", 0.8, negatable=False),
     _f(r"\b(?:too many|far too many|way too many|sick of all these|fed up of all these|fed up with all these) GRP\b(?! (?:are|r|is) (?:being|treated|attacked|abused|targeted|harassed|killed|suffering|victims|struggling|denied|waiting|homeless|dying|in need|missing out|excluded|left behind))", "complains about a group's presence", 0.7),
     # Negated positives: "GRP are not human", "GRP will never be British", "no GRP can lead".
-    _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bGRP (?:{_W}){{0,4}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bnever (?:met|known|seen) (?:a|an|one) GRP (?:who|that) (?:wasn't|isn't|weren't|wasnt|isnt) (?:a |an )?(?:{_W}){{0,1}}?(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85, negatable=False),
+    _f(rf"\bhow (?:can|could|do|does|would) (?:anyone|anybody|you|people|any normal person|a normal person) (?:ever )?(?:stand|trust|tolerate|like|bear|respect|stomach|put up with|live next to|be friends with) {_ALL}(?:a |an )?GRP\b", "hate phrased as a question", 0.8, negatable=False),
+    _f(rf"\bwhy {_ALL}GRP (?:are|r|is) (?:always |all |so |such |never |ever )*(?:{_INTS})(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "hate phrased as a question", 0.8),
     _f(rf"\b(?:no|not one|not a single|none of the|not any|never met a|never met an|never met any) GRP (?:{_W}){{0,4}}?(?:is|are|can|could|will|should|has ever|have ever|would|deserves|deserve|ever|was|were) (?:ever )?(?:be |been )?(?:a |an )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV}|trusted|welcome|capable|worth|good|decent|honest|clever|intelligent)(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:lives|rights|opinions|views|votes|feelings) (?:don't|do not|doesn't|does not|will never|never) (?:matter|count)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:are|r|is|have|has) (?:no|zero) (?:{_W}){{0,1}}?(?:value|worth|place|right|rights|business|morals|brains|intelligence|culture|decency|honour|loyalty|shame|use|purpose|future)\b", "denies a group's worth or humanity", 0.85, negatable=False),

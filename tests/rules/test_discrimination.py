@@ -252,3 +252,29 @@ def test_a_group_named_then_placed_or_spelt_to_dodge_a_filter_is_still_hate(text
 )
 def test_placed_groups_described_kindly_and_split_ordinary_words_are_not_hate(text):
     assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How could anyone trust a Romanian?",
+        "The Somalis on our estate are not law-abiding, whatever the council says.",
+        "I have never met a Traveller who wasn't a thief.",
+        "I don't think asylum seekers deserve any help.",
+    ],
+)
+def test_questions_and_denied_virtues_about_a_group_are_hate(text):
+    assert rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How can anyone not love our Sikh neighbours?",
+        "I've never met a Pole who wasn't lovely.",
+        "Jewish families on our road are not responsible for a war abroad.",
+        "I don't think Chinese people deserve the abuse they get.",
+    ],
+)
+def test_the_same_shapes_with_kindness_are_not_hate(text):
+    assert not rule_3(text)
