@@ -121,7 +121,10 @@ _VIOLENCE_HINT = re.compile(
     r"|rearrange|toecap|bulldoze|flatten|brake lines|concrete boots|drag"
     r"|(?:have|get|got|has) (?:their|his|her|your) \w+ broken|by force|breathing|in bags"
     r"|while (?:you|they|he|she|we) (?:still )?can|on (?:her|his|their|your) own|isolated|for good|been watching"
-    r"|same time as always)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
+    r"|same time as always|throttle|smack|slap|thump|whack|clobber|wallop|twat|strangl|suffocat|match to"
+    r"|through (?:the |a |your )?(?:\w+ )?(?:window|windscreen|wall)|ovens?|gas chambers?|permanently|put (?:\w+ )?down"
+    r"|accidents? (?:happen|can happen)|sharp|crossbow|shotgun|rifle|pogrom|rocks|fist"
+    r"|jumped)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 

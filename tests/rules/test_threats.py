@@ -454,3 +454,14 @@ def test_veiled_threats_without_a_word_of_violence_aimed_at_you(text):
 )
 def test_routines_closures_and_everyday_plans_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll throttle the next councillor who tells me to be patient.",
+        "Next time I see you at the market I'm putting you through the shop window.",
+    ],
+)
+def test_violent_words_the_second_reading_is_asked_about(text):
+    assert "threat" in categories(text)
