@@ -90,19 +90,26 @@ def test_threats_are_recognised(judged):
         ("functional_blind5.jsonl", 0.93, 0.88),
         # Written blind by a ninth writer and measured once with the engine of its day (92.4%
         # overall, 71.4% threat recall, no false threats; implicit derogation 64%), with 150 more
-        # threats and non-threats (65.5% threat recall, 3 false threats of 40). Never trained on.
-        ("functional_blind6.jsonl", 0.92, 0.71),
-        ("threats_blind6.jsonl", 0.92, 0.65),
-        # Written blind by a tenth writer, many replies opening with handles, and measured once with
-        # the engine as it stands (91.1% overall, 81.0% threat recall, 2 false threats; implicit
-        # derogation 50%), with 150 more threats and non-threats (63.6% threat recall, 2 false
-        # threats of 40). Never trained or tuned on.
-        ("functional_blind7.jsonl", 0.90, 0.80),
-        ("threats_blind7.jsonl", 0.92, 0.63),
+        # threats and non-threats (65.5% threat recall, 3 false threats of 40). Since used for
+        # development, and (like sets 2-8 and set 10) to train the hate-and-threat model.
+        ("functional_blind6.jsonl", 0.94, 0.88),
+        ("threats_blind6.jsonl", 0.92, 0.78),
+        # Written blind by a tenth writer, many replies opening with handles, and measured once (91.1%
+        # overall, 81.0% threat recall, 2 false threats; implicit derogation 50%), with 150 more
+        # threats and non-threats (63.6% threat recall, 2 false threats of 40). Since used for
+        # development and to train the model.
+        ("functional_blind7.jsonl", 0.93, 0.85),
+        ("threats_blind7.jsonl", 0.93, 0.86),
         # 300 threats and hard non-threats (sport, ordinary replies in the future tense, people
-        # naming their own identity, political pressure) by an eleventh writer, measured once with
-        # the engine as it stands: 63.3% threat recall, 10 false threats of 120. Never trained on.
-        ("threats_blind8.jsonl", 0.90, 0.63),
+        # naming their own identity, political pressure) by an eleventh writer, measured once: 63.3%
+        # threat recall, 10 false threats of 120. Since used for development; never trained on.
+        ("threats_blind8.jsonl", 0.90, 0.93),
+        # Written blind by a twelfth writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once with the engine before any change it prompted: 94.4%
+        # overall, 95.2% threat recall, 3 false threats of 420 (implicit derogation 29%); threats
+        # 66.1% recall, 3 false threats of 120. Never trained on.
+        ("functional_blind8.jsonl", 0.92, 0.95),
+        ("threats_blind9.jsonl", 0.94, 0.66),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
