@@ -54,6 +54,8 @@ _TROPE = re.compile(
     r"|actual work|the work|wipe (?:his|her|their) chin|speed things up|behaviour|stabbing\w*|knife crime"
     r"|colour|benefits|handouts)\b"
 )
+# Narrower than the second reading's praise words: sarcasm wears a bare "lovely" or "amazing"
+# ("Lovely to have a woman doing finance, explains why the bins are late").
 _PRAISE = re.compile(
     r"\b(?:thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing work|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
