@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.rules.encoder import cpu_session, file_sha256, threads_setting
+from moderation.rules.normalise import MENTION_RE
 from moderation.rules.wordpiece import WordPieceTokenizer
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,6 @@ META_PATH = MODELS_DIR / "offensive_minilm.json"
 MODEL_SHA256 = "f300edb9f37efab66f6ca538773aedd740e28947d2c693e6d979be631ba80410"
 MAX_TOKENS = 64
 
-_MENTION_RE = re.compile(r"@\w+")
 _MENTIONS_RE = re.compile(r"@user(?:\s+@user)+")
 _LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
@@ -64,7 +64,7 @@ def prepare(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _LINK_RE.sub("URL", text)
-    text = _MENTION_RE.sub("@user", text)
+    text = MENTION_RE.sub("@user", text)
     return _MENTIONS_RE.sub("@user", text)
 
 

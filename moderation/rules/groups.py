@@ -830,10 +830,8 @@ def _words(s: str) -> list[tuple[str, int, int]]:
 
 def _joined(tok: str, nxt: str) -> str | None:
     """A group name split by a space to get past a filter: "immi grants", "les bians", "wo men"."""
-    if not (tok.isalpha() and nxt.isalpha()) or len(tok) + len(nxt) < 5:
-        return None
     joined = tok + nxt
-    if joined not in _KEY_WORDS or joined not in _GROUP_FIRST_WORDS:
+    if len(joined) < 5 or joined not in _GROUP_FIRST_WORDS or not (tok.isalpha() and nxt.isalpha()):
         return None
     vocab = _vocabulary()
     return joined if tok not in vocab or nxt not in vocab else None

@@ -172,12 +172,11 @@ _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:
 
 def _threat_worth_asking(s: str) -> bool:
     """Words of violence, and not one of the known harmless frames they come in."""
+    found = [m for m in _VIOLENCE_HINT.finditer(s) if not _HARMLESS_USE.match(s, m.end())]
+    if not found:
+        return False
     idioms = [m.span() for m in _IDIOM.finditer(s)]
-    hints = [
-        m.group()
-        for m in _VIOLENCE_HINT.finditer(s)
-        if not _HARMLESS_USE.match(s, m.end()) and not any(a <= m.start() < b for a, b in idioms)
-    ]
+    hints = [m.group() for m in found if not any(a <= m.start() < b for a, b in idioms)]
     if not hints:
         return False
     # "We'll crush you at the ballot box" is about votes and "Rovers will murder City" about goals;

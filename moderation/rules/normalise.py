@@ -26,6 +26,9 @@ from collections.abc import Sequence
 # bounds the work any one reply can cost (a 1 MB paste must not stall the ingest queue).
 MAX_CHARS = 20_000
 
+# A handle, as replies on X open with them ("@cllr_amos").
+MENTION_RE = re.compile(r"@\w+")
+
 # Invisible characters that are dropped outright (the brief's list; most are category Cf too).
 _INVISIBLE = frozenset(
     [chr(c) for c in range(0x200B, 0x2010)]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from moderation.rules.context import contest, electoral
 from moderation.rules.groups import negated, reports_speech
 from moderation.rules.lexicon import ANY_GROUP
-from moderation.rules.normalise import Document
+from moderation.rules.normalise import MENTION_RE, Document
 from moderation.rules.patterns import PatternSet, matches, phrase, scan
 from moderation.rules.verdict import Cue
 
@@ -776,7 +776,6 @@ _EMOJI_TARGET = re.compile(
 _EMOJI_WHEN = re.compile(r"\b(?:tick tock|inside|in it|don't be|be out)\b|[\u23f3\u23f0\u231b]")
 _EMOJI_MAX_WORDS = 12
 _WORD_RE = re.compile(r"[a-z0-9']+")
-_HANDLE_RE = re.compile(r"@\w+")
 _EMOJI_SAID = re.compile(r"\b(?:say|says|said|saying|rather|believe|think|thinks|thought)\b")
 _EMOJI_HARMLESS = re.compile(
     r"\b(?:cake|s'mores|smores|cook\w*|chop\w*|veg|kitchen|recipe|bbq|barbecue|dinner|chef|carv\w*|slic\w*|steak"
@@ -787,15 +786,16 @@ _EMOJI_HARMLESS = re.compile(
 
 def _emoji_threat(doc: Document) -> list[Cue]:
     s = doc.text
-    weapons = _WEAPON_EMOJI.findall(s)
-    if not weapons and _FIRE_EMOJI not in s:
+    weapons = list(_WEAPON_EMOJI.finditer(s))
+    fire = s.find(_FIRE_EMOJI)
+    if not weapons and fire < 0:
         return []
     if _EMOJI_HARMLESS.search(s) or _EMOJI_SAID.search(s) or reports_speech(doc):
         return []
     # A short reply that is little more than its target and the emoji ("Cllr Gray 🔪🩸⚰️"); a bomb
     # alone ("you're looking 💣") only next to a place or another weapon.
-    words = len(_WORD_RE.findall(_HANDLE_RE.sub(" ", s)))
-    bomb_only = set(weapons) == {"\U0001f4a3"}
+    words = len(_WORD_RE.findall(MENTION_RE.sub(" ", s)))
+    bomb_only = {m.group() for m in weapons} == {"\U0001f4a3"}
     if (
         weapons
         and words <= _EMOJI_MAX_WORDS
@@ -803,13 +803,13 @@ def _emoji_threat(doc: Document) -> list[Cue]:
         and not negated(doc)
         and not (bomb_only and not _BUILDING.search(s))
     ):
-        found = _WEAPON_EMOJI.search(s)
-    elif _FIRE_EMOJI in s and _BUILDING.search(s) and (_EMOJI_WHEN.search(s) or weapons):
-        found = re.search(_FIRE_EMOJI, s)
+        at, width = weapons[0].start(), len(weapons[0].group())
+    elif fire >= 0 and _BUILDING.search(s) and (_EMOJI_WHEN.search(s) or weapons):
+        at, width = fire, len(_FIRE_EMOJI)
     else:
         return []
-    start = max(0, found.start() - 30)
-    return [Cue(2, "threat", 0.85, "critical", f"threat in emoji: {doc.cite(0, start, min(len(s), found.end() + 30))}")]
+    quoted = doc.cite(0, max(0, at - 30), min(len(s), at + width + 30))
+    return [Cue(2, "threat", 0.85, "critical", f"threat in emoji: {quoted}")]
 
 
 # Veiled and implied threats: what a careful moderator reads as a threat without a violent verb.
