@@ -538,15 +538,17 @@ GERUND_REPORTER = re.compile(
     r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to say|to call|to claim|to suggest"
     r"|to think|to write|to post|to tweet|to describe|to label|to imply|to pretend)\b"
 )
-_OTHER_SUBJECT = (
-    r"(?:you|u|he|she|they|someone|somebody|anyone|anybody|people|those|these|whoever|who|some|one of"
-    r"|your \w+|his|her|their|the (?:man|woman|guy|bloke|person|tweet|post|poster|people|lad|lads|men|women"
+# Someone else, named or not, as the one who says or does it: "he said", "the sign says".
+_THIRD_PARTY = (
+    r"(?:he|she|they|someone|somebody|people|those|these|some|one of"
+    r"|his|her|their|the (?:man|woman|guy|bloke|person|tweet|post|poster|people|lad|lads|men|women"
     r"|leaflet|sign|banner|graffiti|comment|commenter|reply|account|troll|trolls|idiot|idiots|bigot|bigots"
     r"|racist|racists|mob|crowd|group|candidate|party|councillor|mp|paper|article|headline|speaker)"
     r"|a (?:man|woman|guy|bloke|person|lad|group|mob|crowd|few|lot of people|candidate|councillor|neighbour)"
     r"|my (?:neighbour|colleague|uncle|aunt|dad|mum|brother|sister|boss|friend|cousin|grandad|nan)"
     r"|[a-z]+ (?:who|that) (?:\w+ ){0,2}?|it|this|that|the)"
 )
+_OTHER_SUBJECT = rf"(?:you|u|anyone|anybody|whoever|who|your \w+|{_THIRD_PARTY})"
 _COUNTER_BEFORE = re.compile(
     rf"\b{_OTHER_SUBJECT} (?:\w+ ){{0,3}}?{_REPORTER}\b"
     r"|\b(?:how can|how could|how dare|who) (?:you|anyone|anybody|people|they|he|she"
@@ -1017,6 +1019,18 @@ def group_mentioned(doc: Document) -> str | None:
 def reports_speech(doc: Document) -> bool:
     """The reply quotes someone ("...") or reports what someone said or did ("saying", "calling")."""
     return '"' in doc.text or GERUND_REPORTER.search(doc.text) is not None
+
+
+_THIRD_PARTY_SAID = re.compile(rf"\b{_THIRD_PARTY} (?:\w+ ){{0,3}}?{_REPORTER}\b")
+
+
+def others_words(doc: Document) -> bool:
+    """The reply's strong words may be someone else's: it quotes words ("..."), or reports what a
+    third party said or did ("he called her", "people saying"). Narrower than reported_or_quoted:
+    "how dare you", "you think" and "the idea that" argue with the reader in the reply's own words,
+    and a stray quotation mark quotes nothing."""
+    s = doc.text
+    return bool(('"' in s and _QUOTES.search(doc.plain)) or GERUND_REPORTER.search(s) or _THIRD_PARTY_SAID.search(s))
 
 
 def reported_or_quoted(doc: Document) -> bool:

@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_contest, speaks_of_elections
-from moderation.rules.groups import group_mentioned, negated, reported_or_quoted, reports_speech
+from moderation.rules.groups import group_mentioned, negated, others_words, reported_or_quoted, reports_speech
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
@@ -60,9 +60,8 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     # reply. These cheap checks come first: a reply that could not be flagged is not scored.
     s = doc.text
     aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
-    quoted = reported_or_quoted(doc)
-    incivility_possible = aimed and not quoted and not negated_insult(s)
-    category = None if quoted or negated(doc) or _PRAISE.search(s) else group_mentioned(doc)
+    incivility_possible = aimed and not others_words(doc) and not negated_insult(s)
+    category = None if reported_or_quoted(doc) or negated(doc) or _PRAISE.search(s) else group_mentioned(doc)
     if not incivility_possible and category is None:
         return []
     model = text_model()

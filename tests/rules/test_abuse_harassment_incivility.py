@@ -170,3 +170,28 @@ def test_sexualised_remarks_are_harassment(text):
 )
 def test_holding_a_politician_to_account_is_not_harassment(text):
     assert "harassment" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Who do you think you are, you pompous little toad",
+        "You think you're clever? You're a joke and a coward",
+        # A stray quotation mark quotes nothing.
+        '"You are a pathetic excuse for a councillor',
+    ],
+)
+def test_arguing_with_the_reader_in_the_replys_own_insults_is_rude(text):
+    # "Who do you think", "you think" argue with the reader; they don't report someone else's words.
+    assert "incivility" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They keep saying you're a pompous toad, that's out of order",
+        '"pathetic excuse for a councillor" was sprayed on your office, sorry to see it',
+    ],
+)
+def test_insults_reported_or_quoted_from_someone_else_are_not_the_replys_own(text):
+    assert categories(text) == set()
