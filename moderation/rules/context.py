@@ -40,7 +40,8 @@ _ELECTORAL_RE = re.compile(
     r"|elections?|re-?elect\w*|come may|in may|next may|vote (?:you|him|her|them) out|voted out|lose (?:your|his|her"
     r"|their) seat"
     r"|your seat|politically|electorally|(?:your|his|her|their) career|in office|out of office"
-    r"|as (?:a |our |the )?(?:councillor|cllr|mp|leader|mayor|representative)|at the count|next time round)\b"
+    r"|as (?:a |our |the )?(?:councillor|cllr|mp|leader|mayor|representative)|at the count|next time round"
+    r"|hustings|(?:the|a|tv|radio|live) debates?)\b"
 )
 
 

@@ -465,3 +465,26 @@ def test_routines_closures_and_everyday_plans_are_not_threats(text):
 )
 def test_violent_words_the_second_reading_is_asked_about(text):
     assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're coming for you at the ballot box with a knife",
+        "We're coming for you at the hustings with a knife",
+    ],
+)
+def test_a_weapon_beside_an_election_is_still_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm coming for you at the hustings, bring your best arguments",
+        "We're coming for you at the debate on Thursday, better have your numbers ready",
+        "See you at the allotments on Sunday with my knife and fork for the bake-off",
+    ],
+)
+def test_a_debate_or_a_knife_and_fork_is_not_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is None
