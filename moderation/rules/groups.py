@@ -268,7 +268,7 @@ _EMOTED_BY = (
     "|get on my nerves|make me angry|make me furious|fill me with hate|fill me with disgust|fill me with rage"
     "|are the worst|ruin everything|ruin it for everyone|can fuck off|can piss off|can do one|can get fucked"
     "|can fuck right off|fuck right off|can go to hell|can rot|can rot in hell|should rot in hell|should fuck off|should piss off|fuck off"
-    "|piss off|out|out!|go home|not welcome|aren't welcome|are not welcome|are unwelcome|get out|gtfo"
+    "|piss off|out(?<=GRP out)|out(?<=GRP all out)|out!|go home|not welcome|aren't welcome|are not welcome|are unwelcome|get out|gtfo"
 )
 _BAD_VERBS = (
     "smell|stink|lie|lie about|steal|cheat|rob|rape|breed|breed like rats|breed like rabbits|scrounge|sponge"
@@ -394,6 +394,9 @@ _WEAPON = (
     r")"
 )
 _DEHUM, _NEGN = _alt(_DEHUMANISING, singulars=True), _alt(_NEG_NOUNS, singulars=True)
+# "It" and "things" dehumanise as a predicate ("trans women are things"), not as the last word of any
+# sentence about a group ("the mosque open day on Sunday, looking forward to it").
+_DEHUM_NOUN = _alt("|".join(w for w in _DEHUMANISING.split("|") if w not in {"it", "things"}), singulars=True)
 _NEGA, _INT = _alt(_NEG_ADJ), _alt(_INTENSIFIERS)
 _IDADJ = _alt("|".join(_IDENTITY_ADJ))
 _EMOTE, _EMOTED, _BADV = _alt(_EMOTE_VERBS), _alt(_EMOTED_BY), _alt(_BAD_VERBS)
@@ -433,8 +436,8 @@ _FORMS: tuple[_Form, ...] = (
     # Stereotypes and insinuation: the group next to a warning or a trope.
     _f(rf"\bGRP\b.{{0,100}}?\b{_TROPE}", "stereotypes a group", 0.75),
     _f(rf"\b{_TROPE}[^.!?]{{0,80}}?\bGRP\b", "stereotypes a group", 0.75),
-    _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
-    _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
+    _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
+    _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),
     _f(rf"\b(?:not one|none|not a single one|not a one) of GRP (?:{_W}){{0,2}}?(?:had|has|have|is|was|were|are|can|could|ever had) (?:a |any |an ounce of |one )?(?:brain|brains|sense|morals|decency|clue|talent|ability|honour|worth|value|intelligence|common sense|backbone|manners|shame|loyalty|idea|job)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,5}}?(?:made|make|makes|turned|turn|turns|left|leave|leaves|make it|turned it into|turn it into) (?:{_W}){{0,3}}?(?:filthy|a tip|a dump|a shithole|a slum|a jungle|a mess|dirty|unsafe|dangerous|worse|hell|a no-go area|no-go|a ghetto|third world|a war zone|a warzone|a hellhole|a cesspit|a cesspool|a zoo)\b", "derogates a group", 0.8),
@@ -469,7 +472,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bnothing (?:decent|good|redeeming|positive|worthwhile|admirable|likeable|nice) (?:about|in|with) {_ALL}GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bwhy (?:do|does|would|should) (?:{_W}){{0,1}}?GRP (?:even |actually |honestly |really )?(?:think|believe|reckon|imagine) (?:that )?GRP (?:are|is|can|could|would be) (?:{_W}){{0,1}}?(?:capable|able|fit|clever|good enough|smart|intelligent|competent|qualified|suited)\b", "denies a group's abilities", 0.8, negatable=False),
     _f(rf"\b(?:better|safer|happier|cleaner|nicer|richer) off without (?:{_W}){{0,1}}?{_ALL}GRP\b", "wishes a group gone", 0.85),
-    _f(rf"\bGRP\b[^.!?]{{0,60}}? (?:{_DEHUM})$", "dehumanises a group", 0.75),
+    _f(rf"\bGRP\b[^.!?]{{0,60}}? (?:{_DEHUM_NOUN})$", "dehumanises a group", 0.75),
     _f(rf"\bGRP (?:{_W}){{0,4}}?(?:should|must|need to|ought to|deserve to|want to) (?:all )?have (?:their|his|her) [^.!?]{{0,40}}?(?:kicked in|ripped off|torn off|cut off|smashed in|slit|cut|broken|burned|burnt|blown off|set on fire|pulled off)\b", "says a group should suffer violence", 0.9, threat=True),
     _f(rf"\b(?:{_NEGA}|{_DEHUM}|{_NEGN})(?: lot| people| bunch| crowd| sorts?| types?)? , {_ALL}GRP (?:are|is|'re|r)(?: (?:all|too|mate|like|though|innit|an all|and all))?(?= ?[.!?,]|$)", "insults a group", 0.8),
     _f(rf"\bwho (?:actually |really |honestly |in their right mind )?(?:wants|would want|needs|would let|lets) {_ALL}GRP (?:teaching|looking after|near|around|working with|living next to|running|in charge|treating|nursing|caring for|babysitting|coaching)\b", "says a group is a danger", 0.8),
@@ -502,7 +505,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\b(?:too many|far too many|way too many|sick of all these|fed up of all these|fed up with all these) GRP\b(?! (?:are|r|is) (?:being|treated|attacked|abused|targeted|harassed|killed|suffering|victims|struggling|denied|waiting|homeless|dying|in need|missing out|excluded|left behind))", "complains about a group's presence", 0.7),
     # Negated positives: "GRP are not human", "GRP will never be British", "no GRP can lead".
     _f(rf"\bGRP (?:{_W}){{0,4}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
-    _f(rf"\bGRP (?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bGRP (?!(?:i|we|i'm|im|we're|i've|we've)\b)(?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?!(?:read|reads|speak|speaks|write|writes|understand|understands|talk|talks) )(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bnever (?:met|known|seen) (?:a|an|one) GRP (?:who|that) (?:wasn't|isn't|weren't|wasnt|isnt) (?:a |an )?(?:{_W}){{0,1}}?(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85, negatable=False),
     _f(rf"\bhow (?:can|could|do|does|would) (?:anyone|anybody|you|people|any normal person|a normal person) (?:ever )?(?:stand|trust|tolerate|like|bear|respect|stomach|put up with|live next to|be friends with) {_ALL}(?:a |an )?GRP\b", "hate phrased as a question", 0.8, negatable=False),
     _f(rf"\bwhy {_ALL}GRP (?:are|r|is) (?:always |all |so |such |never |ever )*(?:{_INTS})(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "hate phrased as a question", 0.8),

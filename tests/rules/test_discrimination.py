@@ -101,6 +101,13 @@ def test_incitement_against_a_group_is_a_threat_and_discrimination():
         "I'm flying home to Jamaica for my nan's 90th",
         "You're never too old to learn to swim, the new lessons are great",
         "Send them back to the drawing board, this junction design is dangerous",
+        # The writer is the subject ("I don't feel safe"), not the group.
+        "Better lighting in the park please. As a woman I don't feel safe walking home that way",
+        "As a bisexual woman I'm grateful the council flew the flag, it means a lot to young people",
+        # "Out" that is not a slogan, "it" that is not a person.
+        "Muslim, Hindu and Sikh volunteers handed out 300 hot meals at the night shelter",
+        "See you at the mosque open day on Sunday, looking forward to it",
+        "Grandma is Chinese and doesn't read English, can bin notices be translated?",
     ],
 )
 def test_neutral_or_positive_mentions_of_groups_are_clean(text):
@@ -278,3 +285,16 @@ def test_questions_and_denied_virtues_about_a_group_are_hate(text):
 )
 def test_the_same_shapes_with_kindness_are_not_hate(text):
     assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims out!",
+        "Poles and Romanians out",
+        "trans women aren't women, they're things",
+        "Muslims will never be British",
+    ],
+)
+def test_slogans_and_predicates_the_narrower_forms_still_read(text):
+    assert 3 in ENGINE.classify(text).rules
