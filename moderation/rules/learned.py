@@ -113,7 +113,8 @@ _VIOLENCE_HINT = re.compile(
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
-    r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d)|fight|blast|bury|buried|choke"
+    r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d|n| memorial)|fight|blast|bury"
+    r"|buried|choke"
     r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|(?<!fly-)(?<!fly )tip|throw|thrown|push|shove|lock|cage|chain"
     r"|whip|crucify"
     r"|died|dies|deck|lamp|leather|merk|bodied|chin|nut|floor|firing squad|firebomb|petrol bomb|strung|alight"
@@ -141,6 +142,8 @@ _PRAISE = re.compile(
 _PASSIVE_HARM = re.compile(
     r"\b(?:get|gets|getting|got|be|been|is|are) (?:\w+ )?(?:killed|hurt|injured|knocked (?:down|over)|run over"
     r"|mown down|seriously hurt|badly hurt)\b"
+    r"|\b(?:someone|somebody|people|a (?:child|kid|pensioner)|kids|children)(?:'s|'ll| will| could| would| might| is"
+    r"| are)?(?: going to| gonna)? (?:break|snap) their (?:own )?(?:necks?|legs?|ankles?|hips?|arms?|wrists?)\b"
 )
 # Harm that may befall anyone, asked about in a reply that speaks to no one ("what if someone gets
 # stabbed in the park, will the council care then?"): a worry about safety, not a threat. Said

@@ -166,6 +166,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "direct threat",
     ),
     _p(
+        # "Someone will break their neck on those steps": an accident foretold, not a threat.
+        rf"(?!(?:someone|somebody)(?:'ll| will| could| would| is going to|'s going to) (?:break|snap) their\b)"
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:break|snap|smash) {TPOS} (?:legs?|neck|arms?|jaw|fingers|nose|face|knees"
         rf"|kneecaps|skull))",
         0.95,

@@ -488,3 +488,22 @@ def test_a_weapon_beside_an_election_is_still_a_threat(text):
 )
 def test_a_debate_or_a_knife_and_fork_is_not_a_threat(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Warning" and "warned" are not "war"; a war memorial is a meeting point.
+        "I'll be asking you at every surgery until the crossing on Longmoor Road gets done, fair warning",
+        "I'll see you at the ward walkabout at 11, meeting point is the war memorial",
+        # An accident foretold, on the ice or the steps.
+        "Someone will break their neck on those icy steps by the station if they don't get gritted",
+    ],
+)
+def test_warnings_and_accidents_foretold_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
+
+
+def test_breaking_their_legs_is_a_threat_when_someone_means_to_do_it():
+    text = "if I see that flag on the crossing again I'm going to find whoever painted it and break their legs"
+    assert ENGINE.classify(text).hit("threat") is not None
