@@ -297,7 +297,9 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|(?:keep )?look(?:ing)? over your shoulder"
         r"|(?:you|u|ya|they|he|she) (?:won't|will not|wont|will never|'ll never) (?:be|feel) safe"
         r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
-        r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u))",
+        r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u)"
+        # ... unless it is a treat: "when you see the new mural", "when you try the sausage rolls".
+        r"(?! when (?:you|u) (?:\w+ )?(?:see|try|taste|hear|read|walk in|open|smell|eat)))",
         0.8,
         "veiled threat",
         figure_guard=True,

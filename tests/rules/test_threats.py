@@ -507,3 +507,10 @@ def test_warnings_and_accidents_foretold_are_not_threats(text):
 def test_breaking_their_legs_is_a_threat_when_someone_means_to_do_it():
     text = "if I see that flag on the crossing again I'm going to find whoever painted it and break their legs"
     assert ENGINE.classify(text).hit("threat") is not None
+
+
+def test_a_treat_you_wont_know_what_hit_you_is_not_a_threat():
+    assert (
+        ENGINE.classify("You won't know what hit you when you see the new mural, it's stunning").hit("threat") is None
+    )
+    assert ENGINE.classify("You won't know what hit you when you leave the town hall tonight").hit("threat") is not None
