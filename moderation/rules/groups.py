@@ -56,7 +56,7 @@ _add(
     "|ethnic minorities|minorities|people of colour|people of color|bame people|brown people|black people"
     "|dinghy people",
 )
-_add("sexism", "the polish|the romanians|women|woman|females|girls|ladies|wives|feminists|lasses|birds|wimmin")
+_add("sexism", "women|woman|females|girls|ladies|wives|feminists|lasses|birds|wimmin")
 _add("racism", "the polish|the chinese|the irish|the pakistanis|the blacks|the asians")
 _add(
     "religion",

@@ -99,6 +99,10 @@ NEGATED_HATE_FLOOR = 0.9
 # Its training data has almost nothing on age, so hate against older people is left to the rules.
 _UNREAD_CATEGORIES = frozenset({"ageism"})
 GROUP_THREAT_FLOOR = 0.8
+# Menace against a protected group with no word of violence: only in a reply that is also hate
+# (found by the rules or by this model), and only from this floor; 0.8 let in "give it ten years
+# and the Pakistanis will be running this council" (hateful, not a threat).
+GROUP_MENACE_FLOOR = 0.9
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -204,12 +208,16 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # Like the n-gram hate head, the model leans on identity words: it judges hate only in a reply
     # without praise ("we're lucky to have them"), and must be surer of one with a negation
     # ("Muslims are not terrorists" against "gay people don't deserve children").
-    category = None if hate_found or _PRAISE.search(said.text) else group_mentioned(said)
-    if category in _UNREAD_CATEGORIES or (category is not None and reported_or_quoted(doc)):
-        category = None  # counter-speech: "people who say Muslims are ... should be ashamed"
+    group = None if _PRAISE.search(said.text) else group_mentioned(said)
+    if group in _UNREAD_CATEGORIES or (group is not None and reported_or_quoted(doc)):
+        group = None  # counter-speech: "people who say Muslims are ... should be ashamed"
+    category = None if hate_found else group
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
     want_threat = not threat_found and not reports_speech(doc) and _threat_worth_asking(said.text)
-    if category is None and not want_threat:
+    # Menace against a named group needs no word of violence ("we know which flats the Somalis are
+    # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
+    want_menace = group is not None and not threat_found and not want_threat
+    if category is None and not want_threat and not want_menace:
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
     if scores is None:
@@ -222,6 +230,9 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
     hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
+    if want_menace and threat >= GROUP_MENACE_FLOOR and (hate_found or hate >= hate_floor):
+        reason = _reason("a threat against a protected group", threat, "the text model")
+        cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues

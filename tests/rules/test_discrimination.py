@@ -298,3 +298,8 @@ def test_the_same_shapes_with_kindness_are_not_hate(text):
 )
 def test_slogans_and_predicates_the_narrower_forms_still_read(text):
     assert 3 in ENGINE.classify(text).rules
+
+
+def test_a_nationality_is_racism_not_sexism():
+    verdict = ENGINE.classify("The Romanians above the chip shop are thieves, every one of them")
+    assert [h.category for h in verdict.hits if h.rule == 3] == ["racism"]

@@ -150,6 +150,41 @@ def test_engine_leaves_figures_of_speech_and_reported_threats_alone(engine):
         assert engine.classify(text).hit("threat") is None, text
 
 
+def test_menace_against_a_named_group_needs_no_word_of_violence(engine):
+    verdict = engine.classify(
+        "We know which street the Kurdish families are on. They'd be wise to move out before we come round"
+    )
+    hit = verdict.hit("threat")
+    assert hit is not None and "a threat against a protected group" in hit.reason
+    assert 3 in verdict.rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Hateful, not a threat: the future tense of a prejudice.
+        "Give it ten years and the Pakistanis will be running this council, mark my words",
+        # Neither.
+        "The Somali families on our road will be at the Eid party in the park on Sunday, everyone welcome",
+        "As a Black resident I'd like to know when the bins will be collected",
+    ],
+)
+def test_a_group_in_the_future_tense_is_not_menace(engine, text):
+    assert engine.classify(text).hit("threat") is None
+
+
+def test_menace_is_only_read_in_a_reply_that_is_also_hate(monkeypatch, engine):
+    # The model is sure of a threat and not of hate: a group named is not enough.
+    text = "The Polish families on Tower Road will have a busy Saturday"
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: [(0.2, 0.99)] * len(texts))
+    assert engine.classify(text).hits == ()
+    # Sure of both, it is a threat against the group, and hate.
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: [(0.95, 0.99)] * len(texts))
+    verdict = engine.classify(text)
+    assert "against a protected group" in verdict.hit("threat").reason
+    assert 3 in verdict.rules
+
+
 def test_the_model_is_not_asked_without_a_group_or_words_of_violence(monkeypatch, engine):
     def refuse(*args, **kwargs):
         raise AssertionError("the model was asked")
