@@ -51,6 +51,8 @@ FUNCTIONAL_SETS = {
     "development 11 (threats only)": ROOT / "tests" / "rules" / "threats_blind8.jsonl",
     "held out (set 12)": ROOT / "tests" / "rules" / "functional_blind8.jsonl",
     "held out (set 12), threats": ROOT / "tests" / "rules" / "threats_blind9.jsonl",
+    "development: written hate and threats": ROOT / "tests" / "rules" / "hate_and_threats_written.jsonl",
+    "development: ordinary replies": ROOT / "tests" / "rules" / "ordinary_replies.jsonl",
 }
 RULES_1_3 = {1, 2, 3}
 
@@ -172,8 +174,9 @@ def print_functional(title: str, figures: dict) -> None:
     for name, f in figures["per_functionality"].items():
         print(f"  {name:<24}{f['n']:>5}  accuracy {f['accuracy']:.3f}")
     print(f"  {'overall':<24}{figures['n']:>5}  accuracy {figures['accuracy']:.3f}")
-    if "threat_recall" in figures:
+    if figures.get("threat_cases"):
         print(f"  threat recall      {figures['threat_recall']:.3f} (of {figures['threat_cases']} threat cases)")
+    if "threat_recall" in figures:
         print(f"  false-threat rate  {figures['false_threat_rate']:.3f} (of {figures['non_threat_cases']} other cases)")
 
 

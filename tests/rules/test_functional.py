@@ -110,6 +110,12 @@ def test_threats_are_recognised(judged):
         # 66.1% recall, 3 false threats of 120. Never trained on.
         ("functional_blind8.jsonl", 0.92, 0.95),
         ("threats_blind9.jsonl", 0.94, 0.66),
+        # 750 cases by a writer of training data who saw neither the rules nor any set: implicit
+        # and open hate, and threats against groups and people, half of them with no word of
+        # violence. First scored with rules-2.4's predecessor at 35% threat recall and 20% on
+        # implicit hate; since used for development (the reading of menace against a group), never
+        # to train the model. The hardest set here: the floors are its measured level.
+        ("hate_and_threats_written.jsonl", 0.65, 0.40),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
@@ -170,3 +176,18 @@ def test_a_threat_against_a_group_is_also_a_threat():
     assert 3 in verdict.rules
     assert verdict.hit("threat") is not None
     assert verdict.severity == "critical"
+
+
+# 950 ordinary replies to councillors by the same writer, in the shapes that fool a reader of
+# threats and hate: the future tense, "you deserve", someone's routine or address, violent idioms,
+# people naming their own identity, and jokes built like veiled threats ("you'll get what's coming
+# to you: a thank-you card"). The measured level: 23 false threats (most of them the jokes, which a
+# moderator clears in a second) and 7 false hate flags.
+@pytest.mark.parametrize("opening", ["", "@cllr_amos @ward3news "], ids=["as written", "opened by handles"])
+def test_ordinary_replies_are_rarely_flagged(opening):
+    engine = Engine()
+    cases = [json.loads(x) for x in CASES.with_name("ordinary_replies.jsonl").read_text().splitlines() if x]
+    assert len(cases) == 950 and not any(c["hateful"] or c["threat"] for c in cases)
+    verdicts = [engine.classify(opening + c["text"]) for c in cases]
+    assert sum(v.hit("threat") is not None for v in verdicts) <= 25
+    assert sum(3 in v.rules for v in verdicts) <= 8
