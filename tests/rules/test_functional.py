@@ -112,9 +112,9 @@ def test_threats_are_recognised(judged):
         ("threats_blind9.jsonl", 0.94, 0.66),
         # 750 cases by a writer of training data who saw neither the rules nor any set: implicit
         # and open hate, and threats against groups and people, half of them with no word of
-        # violence. First scored with rules-2.4's predecessor at 35% threat recall and 20% on
-        # implicit hate; since used for development (the reading of menace against a group), never
-        # to train the model. The hardest set here: the floors are its measured level.
+        # violence. First scored with rules-2.3: 65.5% on hate (20% on implicit hate), 36.5% threat
+        # recall. Since used for development (the reading of menace against a group), never to train
+        # the model. The hardest set here: the floors are its measured level.
         ("hate_and_threats_written.jsonl", 0.65, 0.40),
     ],
 )
