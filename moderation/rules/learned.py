@@ -103,6 +103,9 @@ GROUP_THREAT_FLOOR = 0.8
 # (found by the rules or by this model), and only from this floor; 0.8 let in "give it ten years
 # and the Pakistanis will be running this council" (hateful, not a threat).
 GROUP_MENACE_FLOOR = 0.9
+# A word of violence in a reply that is hate against a named group ("if they open a mosque in our
+# village there'll be blood on the streets") needs less certainty to read as a threat.
+HATED_THREAT_FLOOR = 0.6
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -225,12 +228,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     hate, threat = scores[0]
     limits = group_head.thresholds()
     cues: list[Cue] = []
-    if want_threat and threat >= max(GROUP_THREAT_FLOOR, limits.get("threat", 1.0)):
+    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
+    # The reply is hate against a named group (found by the rules or read here).
+    hated = group is not None and (hate_found or hate >= hate_floor)
+    threat_floor = HATED_THREAT_FLOOR if hated else max(GROUP_THREAT_FLOOR, limits.get("threat", 1.0))
+    if want_threat and threat >= threat_floor:
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
-    if want_menace and threat >= GROUP_MENACE_FLOOR and (hate_found or hate >= hate_floor):
+    if want_menace and hated and threat >= GROUP_MENACE_FLOOR:
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):

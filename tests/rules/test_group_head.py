@@ -185,6 +185,15 @@ def test_menace_is_only_read_in_a_reply_that_is_also_hate(monkeypatch, engine):
     assert 3 in verdict.rules
 
 
+def test_a_word_of_violence_in_hate_against_a_group_needs_less_certainty(monkeypatch, engine):
+    text = "If the Kurdish families stay on our road there will be blood"
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: [(0.95, 0.65)] * len(texts))
+    assert engine.classify(text).hit("threat") is not None
+    # Without hate, the same threat score is not enough.
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: [(0.1, 0.65)] * len(texts))
+    assert engine.classify("There will be blood on the pitch on Saturday").hit("threat") is None
+
+
 def test_the_model_is_not_asked_without_a_group_or_words_of_violence(monkeypatch, engine):
     def refuse(*args, **kwargs):
         raise AssertionError("the model was asked")
