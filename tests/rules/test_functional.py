@@ -116,6 +116,13 @@ def test_threats_are_recognised(judged):
         # recall. Since used for development (the reading of menace against a group), never to train
         # the model. The hardest set here: the floors are its measured level.
         ("hate_and_threats_written.jsonl", 0.65, 0.40),
+        # Written blind by a thirteenth writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once, with rules-2.3 and rules-2.4, before anything else was
+        # done with it: 92.9% overall both times; threat recall 35/42 then 37/42, false threats 0
+        # then 2 of 420 (implicit derogation 36%); threats 90/180 then 101/180, 2 false threats of
+        # 120. Never trained on.
+        ("functional_blind9.jsonl", 0.92, 0.88),
+        ("threats_blind10.jsonl", 0.94, 0.55),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
