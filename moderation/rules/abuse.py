@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from moderation.rules.context import addresses_reader, aim, mentioned_not_used
+from moderation.rules.groups import said_by_a_third_party
 from moderation.rules.normalise import Document
 from moderation.rules.patterns import PatternSet, alternation, matches, phrase
 from moderation.rules.verdict import Cue
@@ -202,6 +203,9 @@ def _incivility(doc: Document, view: int, s: str) -> list[Cue]:
     for regex, needs_aim in ((_INSULT_RE, False), (_INSULT_AIMED_RE, True)):
         for m in matches(regex, s):
             if mentioned_not_used(s, *m.span()) or _negated_insult(s, m.start()):
+                continue
+            # "He called you a spineless weasel, ignore him": the insult is reported, not made.
+            if said_by_a_third_party(s, m.start()):
                 continue
             target = aim(s, *m.span())
             if target == "third_party" or (needs_aim and target != "aimed"):

@@ -1027,6 +1027,24 @@ def reports_speech(doc: Document) -> bool:
 _THIRD_PARTY_SAID = re.compile(rf"\b{_THIRD_PARTY} (?:\w+ ){{0,3}}?{_REPORTER}\b")
 
 
+def said_by_a_third_party(s: str, start: int) -> bool:
+    """The words at ``start`` are what a third party called or said of someone: "he called you a
+    spineless weasel", "people keep saying you're a clown"."""
+    if _ENDORSE.search(s, start):  # "my neighbour says you're a clown and I agree"
+        return False
+    left = max(s.rfind(".", 0, start), s.rfind("!", 0, start), s.rfind("?", 0, start)) + 1
+    for m in _THIRD_PARTY_SAID.finditer(s, left, start):
+        # Close to the words and in the same clause: "they say you're useless and honestly you're a
+        # weasel" reports the first and makes the second.
+        gap = s[m.end() : start]
+        if len(gap.split()) <= 4 and not _CLAUSE_BREAK.search(gap):
+            return True
+    return False
+
+
+_CLAUSE_BREAK = re.compile(r"(?:and|but|so)|[,;:]")
+
+
 def others_words(doc: Document) -> bool:
     """The reply's strong words may be someone else's: it quotes words ("..."), or reports what a
     third party said or did ("he called her", "people saying"). Narrower than reported_or_quoted:

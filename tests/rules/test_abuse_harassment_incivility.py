@@ -195,3 +195,10 @@ def test_arguing_with_the_reader_in_the_replys_own_insults_is_rude(text):
 )
 def test_insults_reported_or_quoted_from_someone_else_are_not_the_replys_own(text):
     assert categories(text) == set()
+
+
+def test_an_insult_reported_from_someone_else_is_not_the_replys_own():
+    assert categories("He called you a spineless weasel, ignore him") == set()
+    # Endorsed, or made in a clause of its own, it is.
+    assert "incivility" in categories("My neighbour told me you're an absolute clown and I agree")
+    assert "incivility" in categories("They say you're useless and honestly you're a spineless weasel")
