@@ -1042,7 +1042,7 @@ def said_by_a_third_party(s: str, start: int) -> bool:
     return False
 
 
-_CLAUSE_BREAK = re.compile(r"(?:and|but|so)|[,;:]")
+_CLAUSE_BREAK = re.compile(r"\b(?:and|but|so)\b|[,;:]")
 
 
 def others_words(doc: Document) -> bool:

@@ -202,3 +202,4 @@ def test_an_insult_reported_from_someone_else_is_not_the_replys_own():
     # Endorsed, or made in a clause of its own, it is.
     assert "incivility" in categories("My neighbour told me you're an absolute clown and I agree")
     assert "incivility" in categories("They say you're useless and honestly you're a spineless weasel")
+    assert "incivility" in categories("He said it and you're a spineless weasel")
