@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from moderation.rules.context import sentence_bounds
 from moderation.rules.normalise import Document
 from moderation.rules.verdict import Cue
 
@@ -1032,7 +1033,7 @@ def said_by_a_third_party(s: str, start: int) -> bool:
     spineless weasel", "people keep saying you're a clown"."""
     if _ENDORSE.search(s, start):  # "my neighbour says you're a clown and I agree"
         return False
-    left = max(s.rfind(".", 0, start), s.rfind("!", 0, start), s.rfind("?", 0, start)) + 1
+    left, _ = sentence_bounds(s, start, start)
     for m in _THIRD_PARTY_SAID.finditer(s, left, start):
         # Close to the words and in the same clause: "they say you're useless and honestly you're a
         # weasel" reports the first and makes the second.

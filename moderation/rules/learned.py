@@ -231,12 +231,12 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
     # The reply is hate against a named group (found by the rules or read here).
     hated = group is not None and (hate_found or hate >= hate_floor)
-    threat_floor = HATED_THREAT_FLOOR if hated else max(GROUP_THREAT_FLOOR, limits.get("threat", 1.0))
-    if want_threat and threat >= threat_floor:
+    threat_limit = limits.get("threat", 1.0)
+    if want_threat and threat >= max(HATED_THREAT_FLOOR if hated else GROUP_THREAT_FLOOR, threat_limit):
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    if want_menace and hated and threat >= GROUP_MENACE_FLOOR:
+    if want_menace and hated and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
