@@ -135,6 +135,20 @@ _VIOLENCE_HINT = re.compile(
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 
+# Menace with no word of violence: the reader's family, home or routine, known and named, with
+# the stock phrases that carry it ("lovely girl. be a shame", "just so you know we know", "while
+# you still can"). A reply with one of them is read for a threat, and must be surer of it.
+VEILED_THREAT_FLOOR = 0.85
+_MENACE_HINT = re.compile(
+    r"\b(?:(?:your|ur) (?:wife|husband|kids?|children|son|daughter|lad|little (?:girl|boy|lad|ones?)|mum|dad|family"
+    r"|partner|grandkids|dog|cat|staff|caseworker|car|house|home|garden|windows|front (?:door|window|room))"
+    r"|(?:i|we|people|they) (?:\w+ )?(?:know|noticed|clocked|saw|seen)|while (?:you|they) (?:still )?can|for now"
+    r"|tick tock|be a (?:shame|pity)|just saying|just so you know|thought you should know|friendly (?:tip|advice"
+    r"|warning)|just advice|remember that|mark my words|think (?:very )?carefully|have a think|think about (?:them"
+    r"|your)|consequences|they'll learn|you'll learn|one way or another|long memor|nothing (?:left )?to lose"
+    r"|on your own|after dark|lonely|nobody would|no one would)"
+)
+
 
 _PRAISE = re.compile(
     r"\b(?:happy (?:pride|eid|diwali|vaisakhi|hanukkah|holi|lunar new year|black history month)"
@@ -220,7 +234,10 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
     # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
     want_menace = group is not None and not threat_found and not want_threat
-    if category is None and not want_threat and not want_menace:
+    want_veiled = (
+        not threat_found and not want_threat and not reports_speech(doc) and bool(_MENACE_HINT.search(said.text))
+    )
+    if category is None and not want_threat and not want_menace and not want_veiled:
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
     if scores is None:
@@ -239,6 +256,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     if want_menace and hated and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
+    elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):
+        cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues

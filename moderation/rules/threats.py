@@ -111,7 +111,7 @@ NOT_VIOLENCE_AFTER = re.compile(
     r"|head|heads|down a peg)\b|^ (?:out to dry)"
 )
 TRAFFIC = re.compile(
-    r"\b(?:road|roads|traffic|cycl\w*|bikes?|crossing|junction|driv\w*|cars?|lorr\w*|vans?|bus|buses|speed\w*"
+    r"\b(?:road|roads|traffic|cycl\w*|bikes?|crossing|junction|driv\w*|cars?(?! park)|lorr\w*|vans?|bus|buses|speed\w*"
     r"|pavement|potholes?|walking|ice|icy|flood\w*)\b"
 )
 
@@ -293,7 +293,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", figure_guard=True),
     _p(
-        r"(?P<q>watch your back|better watch out|sleep with one eye open"
+        r"(?P<q>watch your back|better watch out|sleep(?:ing)? with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"
         r"|(?:you|u|ya|they|he|she) (?:won't|will not|wont|will never|'ll never) (?:be|feel) safe"
         r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
@@ -371,7 +371,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "watches their movements",
     ),
     _p(
-        rf"(?:know|found out) (?P<q>where {YOUR} (?:office|surgery|constituency office) is)",
+        rf"(?:know|found out) (?P<q>where {YOUR} (?:\w+ )?(?:office|surgery|constituency office) is)",
         0.7,
         "knows where they are",
     ),
@@ -649,7 +649,9 @@ _PATTERNS: tuple[_Pattern, ...] = (
         figure_guard=True,
     ),
     _p(
-        rf"\b(?:we|i) (?P<q>know (?:{TPOS}|their) (?:names and (?:\w+ ){{0,3}}|faces|bus stop|school run|routine|movements))",
+        rf"\b(?:we|i) (?P<q>know (?:{TPOS}|their) (?:names and (?:\w+ ){{0,3}}|faces|bus stop|school run|routine|movements"
+        r"|(?:running|jogging|walking|cycling|dog walking|daily|usual) route|route home|shifts|shift pattern|prayer times|whereabouts"
+        r"|daily walk|walk home)(?! (?:is|are|has|have|was|were|must|will)\b))",
         0.8,
         "veiled threat",
         figure_guard=True,
@@ -854,7 +856,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))", 0.95, "direct threat", after_guard=True, figure_guard=True),
     # Said and left hanging: "I'm outside." "I'm waiting." (not "I'm waiting for the bus").
     _p(r"(?P<q>(?:i'm|i am|we're|we are|im) (?:coming|coming for (?:you|u|ya)|on my way|on our way|waiting|outside))(?= ?(?:$|[.!?]|,? (?:mate|pal|love|sweetheart|cllr|councillor)\b|for (?:you|u|ya)\b))", 0.7, "veiled threat", figure_guard=True),
-    _p(r"(?P<q>(?:good|strong|decent|better) locks on (?:your|ur) (?:doors?|windows)|lock (?:your|ur) doors (?:tonight|at night)|sleep with one eye open|watch your back|look over your shoulder|won't see (?:me|it) coming|never see (?:me|it) coming|you've been warned|consider yourself warned|final warning|last warning)", 0.85, "veiled threat"),
+    _p(r"(?P<q>(?:good|strong|decent|better) locks on (?:your|ur) (?:doors?|windows)|lock (?:your|ur) doors (?:tonight|at night)|sleep(?:ing)? with one eye open|watch your back|look over your shoulder|won't see (?:me|it) coming|never see (?:me|it) coming|you've been warned|consider yourself warned|final warning|last warning)", 0.85, "veiled threat"),
     _p(r"(?P<q>(?:you'll|you will|you're going to|you are going to|ya'll|you're gonna|you'd) (?:\w+ )?(?:be )?(?:swinging|swing|hanging|hang|dangling) (?:from|off) (?:a |the )?(?:lamppost|lamp post|tree|rope|noose|bridge|gallows))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:with|bring|bringing|got|have|carrying) (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope)\b[^.!?]{0,40}?(?:your|ur|you|ya)\b|(?:outside|at|to|near|round) (?:your|ur) (?:office|surgery|house|home|door|constituency office|car|kids' school)[^.!?]{0,40}?(?:with|bringing) (?:a |an |my |some )?(?:petrol can|can of petrol|petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|matches|lighter))", 0.97, "threat with a weapon"),
     _p(r"(?P<q>(?:shame|pity|be a shame|would be a shame|be a pity|terrible|awful|sad) if (?:it|your \w+|your (?:house|home|car|office)|something|anything) (?:went up|goes up|caught fire|burned down|burnt down|happened|was to happen|were to happen|got burned|got torched|exploded)[^.!?]{0,30})", 0.93, "veiled threat"),
@@ -893,7 +895,351 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:had|have had|enjoy(?:ed)?) (?:their|your|his|her) last (?:peaceful|quiet|happy|safe|easy) (?:winter|summer|christmas|night|day|year|week))", 0.85, "veiled threat"),
     _p(r"(?P<q>bring (?:something heavy(?! (?:to|for) )|(?:your |a |the )?(?:bats|bat|tools|crowbars?|petrol|matches|knives|knife|hammers?)(?= ?(?:$|[.!,;]| and\b| with\b))))", 0.8, "incitement to violence", figure_guard=True),
 )  # fmt: skip
-_PATTERNS = _PATTERNS + _IMPLIED
+
+# Menace a careful moderator reads without a verb of violence, and violence in the words people
+# actually use for it: the outcome foretold ("carried out of that chamber in a box"), the blow
+# named as a thing ("a brick in her face"), the reader's routine known ("I know your running
+# route"), a visit that "won't be for a chat", the reader's own demand turned on them ("close
+# the baths and we'll close you").
+_BLOW = (
+    r"(?:fist|fists|boot|brick|bricks|smack|punch|bat|bottle|glass|knife|blade|right hander|headbutt|hammer|crowbar)"
+)
+_SLANG_BEATING = (
+    r"doing|pasting|shoeing|kicking|hiding|beating|battering|going over|seeing to|hammering|leathering|slap|smack"
+    r"|kneecapping|glassing|bottling"
+)
+_SLANG_DONE = (
+    r"merked|sparked|spark(?:ed)? out|wellied|leathered|battered|twatted|decked|lamped|chinned|banged out|knocked out"
+    r"|bodied|shanked|stabbed|shot|jumped|done over|done in|filled in|kicked in|glassed|bottled|knifed|kneecapped"
+    r"|rushed by|set on|boxed (?:in|off)(?! by (?:traffic|cars|the))|dropped(?! (?:off|from|by|at|as|to|in|out|like"
+    rf"|for|into|onto|down|back)\b)|(?:an? )?(?:proper |good |right |real )?(?:{_SLANG_BEATING})"
+)
+_STAFF = (
+    rf"(?:{FAMILY}|caseworker|case worker|office staff|office manager|press officer|assistant|secretary|agent|team"
+    r"|researcher|volunteers?)"
+)
+_VEILED: tuple[_Pattern, ...] = (
+    _p(
+        rf"\b(?P<q>(?:{YOU}(?:'ll|ll| will| are going to|'re going to|'re gonna| are gonna| gonna)|{YOU}(?:'re| are)"
+        r"|(?:he|she|they)(?:'ll| will|'s going to| is going to|'re going to| are going to))"
+        r" (?:\w+ ){0,6}?(?:(?:carried|leav\w*|wheeled|taken|going|coming|come|go|sent) (?:\w+ ){0,5}?(?:in a (?:box"
+        r"|wooden box|body bag|coffin|bag)|on a stretcher|feet first)|in a (?:body bag|coffin|wooden box)"
+        r"|six f(?:ee|oo)t under|joining (?:her|him|them)(?= ?(?:$|[.!?]))))",
+        0.9,
+        "harm foretold",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    # "I am going to come to your house and hurt your family", "gonna wait till it empties then ..."
+    _p(
+        r"(?P<q>(?:i'll|i will|i'm going to|im going to|i am going to|i'm gonna|im gonna|i am gonna|gonna|going to"
+        r"|we'll|we will|we're going to|we are going to|we're gonna)(?: \w+){1,8}? (?:and|then|and then)"
+        r" (?:i'll |i will |we'll |we will )?(?:hurt|batter|stab|kill|shoot|smash|kick|beat|knife|glass|deck|punch"
+        rf"|slap|lamp|leather|shank|bang|drop|chin|nut|torch|burn) (?:{TARGET}|that (?:mp|cllr|councillor)))\b",
+        0.92,
+        "direct threat",
+        after_guard=True,
+        figure_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:{VIOLENT}|wring) (?:that|this|the) (?:mp|cllr|councillor|mayor"
+        r"|(?:council )?leader|minister|traitor|prick|bitch|bastard|cow)\b)",
+        0.9,
+        "direct threat",
+        after_guard=True,
+        figure_guard=True,
+    ),
+    _p(rf"(?P<q>wring (?:{TPOS}|their) (?:\w+ )?necks?)", 0.85, "direct threat", figure_guard=True),
+    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>bang {TARGET} out)\b", 0.9, "direct threat", figure_guard=True),
+    _p(
+        rf"(?P<q>(?:{SUBJECT_MODAL}|gonna)[^.!?]{{0,60}}\b(?:{YOU}|him|her|them)\b[^.!?]{{0,40}}"
+        r"with (?:my|our|me) (?:fists|boots|bare hands|fist))",
+        0.9,
+        "direct threat",
+    ),
+    # The blow as a thing: "you're getting a smack in the mouth", "gets my fist in his mouth".
+    # Not the idioms "a kick in the teeth" and "a slap in the face".
+    _p(
+        r"(?P<q>(?:get|gets|getting|got)(?: \w+)? (?:a |my |me |our |his )?"
+        rf"{_BLOW} (?:in|round|across|through|to) (?:(?:the|me|my) (?:mouth|gob|head|chops|kisser)"
+        rf"|(?:her|his|their|{YOUR}) (?:\w+ )?(?:mouth|face|gob|head|teeth|jaw|nose|skull|chops|kisser|ribs)))",
+        0.9,
+        "direct threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>(?:{YOU}|he|she|they|him|her|them|every \w+|all (?:the |of )?\w+|{ANY_GROUP})(?:'re| are|'s| is)"
+        r" (?:getting|going to get|gonna get|about to get) (?:a |an )?(?:good )?(?:slap|smack|kicking|beating|hiding"
+        r"|battering|hammering|pasting|leathering|punch|glassing|bottling|dig|clip round the ear)\b(?! on the wrist))",
+        0.85,
+        "direct threat",
+        figure_guard=True,
+    ),
+    # Property foretold: "your constituency office will be ashes by Monday", "and you with it".
+    _p(
+        rf"(?P<q>{YOUR} (?:\w+ ){{0,2}}?(?:office|house|home|car|surgery|shop|windows|front door|place|gaff|van)"
+        r"(?: will be|'ll be| is going to be| are going to be| gets| get| is getting)(?: \w+)?"
+        r" (?:ashes|rubble|a pile of ashes|burnt out|burned out|burnt down|burned down|torched|firebombed"
+        r"|petrol bombed|it(?= ?(?:$|[.!,;]))))",
+        0.85,
+        "threat to property",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:burnt|burned|torched|firebombed|petrol bombed|blown up|up in flames|burns? down|burnt out"
+        r"|burned out)\b[^.!?]{0,20}?(?:and you with it|with you (?:in it|inside)|you in it|you inside))",
+        0.95,
+        "threat to property and life",
+    ),
+    _p(
+        r"(?P<q>(?:windows?|car|house|tyres|office|shop|van)(?: windows)? (?:will|'ll|would) be the least of"
+        r" (?:your|his|her|their) (?:worries|problems))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:windows|car|house|office|shop|door|tyres)s? first,? (?:then|and then|next) (?:you|them|him|her)\b)",
+        0.9,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:petrol bomb|molotov|firebomb|brick through \w+ \w+|bullet|knife|acid)[^.!?]{0,30}"
+        r"(?:get|grab|have|catch) (?:your|their|his|her) attention)",
+        0.9,
+        "veiled threat",
+    ),
+    # Someone close warned: "tell your husband to lock the back gate tonight", "your caseworker
+    # Sophie better watch herself in the car park". Not "careful not to" or a warning about roads.
+    _p(
+        rf"(?P<q>{YOUR} (?:\w+ ){{0,2}}?{_STAFF}(?: \w+)?,? (?:she |he |they )?(?:better|had better|'d better"
+        r"|should|wants? to|needs? to|ought to|might want to)(?: be)? (?:very |extra |really )?(?:careful"
+        r"|watch (?:herself|himself|themselves|out|(?:her|his|their) backs?)|lock (?:the|their|your|her|his)"
+        r" (?:\w+ )?(?:doors?|gate|windows))\b)(?! not\b| what\b| about\b| with (?:the|their) (?:money|budget))",
+        0.85,
+        "veiled threat against someone close",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        rf"(?P<q>tell {YOUR} (?:\w+ ){{0,2}}?{_STAFF}(?: \w+)? to (?:lock (?:the|their|your|her|his) (?:\w+ )?(?:doors?"
+        r"|gate|windows)|watch (?:herself|himself|themselves|(?:her|his|their) backs?)|be (?:very |extra )?careful"
+        r" (?:tonight|walking|leaving|after dark|at night|on (?:her|his|their) own)))"
+        r"(?![^.!?]{0,60}\b(?:burglar\w*|break-?ins?|thie\w*|storm|wind|gales?|police said))",
+        0.85,
+        "veiled threat against someone close",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:cllr|councillor|the mp|the mayor|the leader|the council leader) (?:\w+ )?(?:should|had better"
+        r"|'d better|better|wants to|might want to) be (?:very |extra |really )?careful (?:opening|walking|leaving"
+        r"|going|who|where)\b)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:lock (?:your|ur|the) (?:back |front )?(?:gate|windows|doors?)|keep (?:your|ur) (?:doors|windows|gate)"
+        r" locked) tonight)(?![^.!?]{0,60}\b(?:burglar\w*|break-?ins?|thie\w*|storm|wind|gales?|police said))",
+        0.75,
+        "veiled threat",
+    ),
+    # A visit that "won't be for a chat"; "not a social one"; "a surprise for you. You won't enjoy it."
+    _p(
+        r"(?:visit|outside|turn(?:s|ing)? up|doorstep|letterbox|coming|calling|call|round|see (?:you|ya)|waiting|be (?:at|stood"
+        r"|standing)|paying)\b[^.!?]{0,80}[.!?,;]* (?:and )?(?P<q>(?:it|that|this|they|he|she|we|i)(?:'s| is)?"
+        r" (?:won't|will not|wont|isn't|is not|ain't|'ll not|won't be|will not be)(?: be)? (?:for |holding |carrying"
+        r" |bringing )?(?:a |an |any )?(?:chat|natter|social|friendly|petition|leaflets?|placards?|cup of tea|cuppa"
+        r"|christmas card|birthday card|hug|flowers|polite)\b)",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?:visit|visiting|word with|call on|calling on)\b[^.!?]{0,60}[.!?,;]* (?P<q>not (?:a |the )?(?:social"
+        r"|friendly|polite|nice) (?:one|call|visit|kind)\b)",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>surprise (?:for|waiting for) {YOU}\b[^.!?]{{0,30}}[.!?,;]* {YOU} (?:won't|will not|wont) (?:enjoy"
+        r"|like|forget) (?:it|this))",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    # The reader's demand turned on them: "close the swimming baths and we'll close you".
+    _p(
+        r"\b(?P<q>(?P<v>close|shut|cut|fix|axe|scrap|bin|ruin|destroy|finish|end|stop|bulldoze|flatten|demolish"
+        r"|take down|knock down)\b[^.!?]{0,50}?\b(?:and|or) (?:we|i)(?:'ll| will|'re going to| are going to)?"
+        r" (?P=v) (?:you|ya|u)\b)",
+        0.8,
+        "conditional threat",
+        after_guard=True,
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>\bif (?:the|that|this|our|my) (?:\w+ ){1,3}?(?:goes|closes|shuts|dies|burns|falls|disappears),?"
+        r" (?:then )?so (?:do|will) (?:you|ya|u))\b",
+        0.8,
+        "conditional threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}(?: \w+){{0,2}}? (?P<q>(?:stop|end|silence|shut|finish|sort|remove|deal with) (?:{YOU}|him|her"
+        r"|them)(?: up| out)?[.!,]* (?:permanently|for good|forever))\b",
+        0.85,
+        "direct threat",
+        figure_guard=True,
+    ),
+    # Against a group: "the fire escape won't save you", "no Roma kid walks to St Peter's in one
+    # piece again", "is fair game from tonight", "enjoy your first and last week".
+    _p(
+        r"(?P<q>(?:fire escape|police|locks?|fence|guards?|security|cameras?|panic button|bodyguards?|door|protection"
+        r"|gods?|allah|prayers?) (?:won't|will not|wont|can't|cannot|isn't going to|ain't gonna) (?:save|protect"
+        r"|help) (?:you|them|him|her|ya))",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>(?:no|not one|not a single|none of (?:the|them|those|you)) (?:\w+ ){{0,2}}?(?:kid|child|lad|girl|boy"
+        rf"|man|woman|one|person|family|muslim|jew|sikh|hindu|gay|lesbian|immigrant|migrant|refugee|{ANY_GROUP})s?"
+        rf" (?:\w+ ){{0,6}}?in one piece"
+        rf"|(?:{YOU}|they|he|she) (?:won't|will not|wont|aren't going to|are not going to)(?: \w+){{1,5}}? in one piece)",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        rf"(?P<q>(?:{ANY_GROUP}|any \w+|every \w+)(?: \S+){{0,8}}? (?:is|are|'re) (?:now |officially )?fair game)\b"
+        r"(?! for| to (?:criticise|criticize|mock|question|challenge))",
+        0.8,
+        "veiled threat",
+    ),
+    _p(r"(?P<q>(?:enjoy|welcome to) (?:your|their) first and last (?:week|night|day|month))", 0.85, "veiled threat"),
+    _p(
+        r"(?P<q>six f(?:ee|oo)t under (?:it|there|the \w+)\b|(?:put|putting|bury|burying|see|want|have) (?:you|them"
+        r"|him|her|'em|em|the lot|every \w+|all (?:the )?\w+)(?: \w+){0,3}? six f(?:ee|oo)t under)",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:seen|heard|remember|know) what happened to (?:the last|that|the other)\b[^.!?]{0,60}[.!?]*"
+        r" (?:don't make us|it could happen|could happen (?:here|again|to you)|it'll happen|same thing|you're next))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>petrol\b(?:[^.!?]|[.!?] ){0,60}\b(?:sleep (?:well|tight)|night night|sweet dreams|tick tock))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:sleep (?:tight|well)|enjoy (?:it|yourself|your \w+)|make the most of it)\b[^.!?]{0,20}[.!?,]*"
+        r" (?:while (?:you|ya|u|they) (?:still )?can|for now)\b)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:make sure|making sure|see to it|ensure)[^.!?]{0,60}too (?:scared|frightened|afraid|terrified)"
+        r" to (?:leave|step out of|go out of|walk out of|go out|walk home))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>see (?:what|how)[^.!?]{0,30}(?:do|fare|get on|cope|manage) against (?:\w+ )?(?:of us|of my mates"
+        r"|of the lads|the lads|us))",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:think|reckon|feel) (?:they're|you're|they are|you are|he's|she's) safe\b[^.!?]{0,40}[.!?,]*"
+        r" (?:well,? )?(?:they|you|he|she) (?:won't|will not|wont|aren't|are not)(?: be)?(?: for long| safe)?)",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(r"(?P<q>\b(?:jo cox|amess)(?:'d|ed)\b|do a (?:jo cox|david amess|amess) on)", 0.95, "names a murdered MP"),
+    _p(
+        r"(?P<q>the same as (?:that|the) (?:mp|councillor|cllr) (?:in|from|at|over in) (?:leigh-on-sea|leigh on sea"
+        r"|birstall|southend|batley))",
+        0.9,
+        "names a murdered MP",
+    ),
+    _p(r"(?P<q>might be (?:your|ur) last (?:everything|anything|day|breath))", 0.85, "veiled threat"),
+    _p(
+        r"(?:^|[.!?,] )(?:and )?(?P<q>no witnesses(?= ?(?:$|[.!?]))|nobody would hear a thing|no one would hear"
+        r" (?:a thing|you scream))",
+        0.8,
+        "veiled threat",
+    ),
+    # Violence in British slang: "you'll get merked", "you're getting sparked", "a proper pasting".
+    _p(
+        rf"(?P<q>(?:{YOU}|he|she|they|him|her|them|that (?:mp|cllr|councillor|\w+))(?:'re| are| is|'s|'ll| will)?"
+        rf" (?:getting|gonna get|going to get|get|gets|about to get)(?: (?:proper|properly|well|fucking|absolutely))?"
+        rf" (?:{_SLANG_DONE}))",
+        0.9,
+        "direct threat",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        rf"(?P<q>(?:give|giving|gave|gives) (?:{TARGET}|that (?:\w+ )?\w+|the (?:\w+ ){{0,3}}?(?:leader|councillor|cllr|mp"
+        rf"|mayor|member|officer))(?: \w+)? an? (?:proper |good |right |real |bloody )?(?:{_SLANG_BEATING}))\b",
+        0.85,
+        "direct threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:put|send|throw|chuck|drag) (?:{TARGET}|that (?:mp|cllr|councillor|woman"
+        r"|man|bloke)|the (?:council leader|leader|mp|councillor)) (?:\w+ )?(?:in the ground|through (?:the|a|your)"
+        r" (?:hedge|window|wall|door|windscreen)|in (?:hospital|a wheelchair|intensive care|a coma)))",
+        0.9,
+        "direct threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?:{SUBJECT_MODAL}|\b(?:i'm|im|i am|we're|we are)){ADVERBS} (?P<q>(?:chinning|decking|lamping|leathering"
+        r"|twatting|battering|sparking|merking|shanking|glassing|bottling|stabbing|knifing|dropping|flooring"
+        r"|nutting|headbutting|wellying|kneecapping) (?:him|her|them|you|that \w+|the \w+))\b",
+        0.9,
+        "direct threat",
+        after_guard=True,
+        figure_guard=True,
+    ),
+    _p(
+        rf"\b(?:i'll|i will|we'll|we will) (?P<q>have (?:{YOU}|him|her))(?= ?(?:$|[.!,;]|proper|properly|for (?:this"
+        r"|that)|one day|(?:you|ya) \w+))",
+        0.8,
+        "direct threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>(?:split|crack|cave|stove|open) {TPOS} (?:\w+ )?(?:head|skull|face) (?:open|in)"
+        rf"|set (?:the |my |me )?dogs? on {TARGET}"
+        rf"|(?:cut|cutting|snip|snipping|mess with|tamper with) (?:the )?brake(?: line)?s (?:on|of) {TPOS} (?:\w+ )?car"
+        rf"|(?:a )?bullet with {TPOS} name on it|bring a gum ?shield|(?:throttle|strangle) (?:{TARGET}|that \w+)"
+        rf" with (?:\w+ )?(?:own )?(?:lanyard|tie|scarf|bare hands)|on (?:your|ur) way out,? (?:\w+,? )?feet first)",
+        0.9,
+        "direct threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>{YOUR} (?:\w+ )?(?:windows|windscreen|front door|door)(?:'s| is| are) (?:going|getting|coming) in"
+        rf"|{YOUR} (?:\w+ )?(?:car|van|house|office)(?:'s| is) getting (?:keyed|torched|smashed|done over|bricked"
+        rf"|burnt|burned)|(?:do|doing|turn|turning) {TPOS} (?:\w+ )?(?:office|house|home|place|shop|car) over"
+        rf"|(?:pile|heap) of (?:ash|ashes|rubble) by)",
+        0.85,
+        "threat to property",
+        figure_guard=True,
+    ),
+)
+_PATTERNS = _PATTERNS + _IMPLIED + _VEILED
 
 _PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
 

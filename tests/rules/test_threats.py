@@ -514,3 +514,92 @@ def test_a_treat_you_wont_know_what_hit_you_is_not_a_threat():
         ENGINE.classify("You won't know what hit you when you see the new mural, it's stunning").hit("threat") is None
     )
     assert ENGINE.classify("You won't know what hit you when you leave the town hall tonight").hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the outcome foretold
+        "You'll be going home from that count in a body bag",
+        "He'll be carried out of the town hall in a coffin",
+        # an act, with words between the one who acts and the blow
+        "I'm going to follow you back to your car and then batter you",
+        "We'll wait till the meeting ends and hurt your family",
+        "Gonna deck that councillor when he next shows his face",
+        "I'll wring your scrawny neck",
+        "I'll sort you out with my fists after the meeting",
+        # the blow as a thing, and British slang
+        "You're getting a brick in your face next time you knock on my door",
+        "Next time she canvasses here she gets my boot in her mouth",
+        "You're getting a proper hiding at the next residents' meeting",
+        "You'll get merked if you come back to the estate",
+        "im gonna bang you out at the next surgery",
+        "Someone should give that councillor a good shoeing",
+        "I'm chinning him if I see him at the market",
+        "There's a bullet with your name on it",
+        # home and property
+        "Your office will be rubble by the weekend",
+        "The depot goes up in flames, and you with it",
+        "Your car will be the least of your worries",
+        "Car first, then you",
+        "Your windows are going in tonight",
+        "A petrol bomb might get your attention",
+        # someone close warned; a visit that is not a visit
+        "Your researcher had better watch herself in that car park",
+        "Tell your wife to lock the back door tonight",
+        "We're calling round Saturday. It won't be for a chat",
+        "Paying your office a visit. Not a friendly one",
+        "I know your running route, councillor",
+        # the reader's demand turned on them
+        "Shut the library and we'll shut you",
+        "If the hospital closes, so do you",
+        # against a group
+        "The police won't save you",
+        "No Muslim in this town walks home in one piece again",
+        "Any trans person in the Crown after ten is fair game",
+    ],
+)
+def test_threats_in_the_words_people_use_for_them(text):
+    verdict = ENGINE.classify(text)
+    assert "threat" in verdict.categories
+    assert verdict.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your new bins will come flat-packed in a box",
+        "She'll be carried to the car by her grandson after the ceremony",
+        "I'm going to come to your surgery and then write to the paper",
+        "That's a kick in the teeth for everyone on the estate",
+        "This decision is a slap in the face for pensioners",
+        "Your office will be closed over Christmas",
+        "The storm knocked the fence down and the shed went with it",
+        "Your car will be the first to get a residents' permit",
+        "Shut the library and we'll shut you out of office at the ballot box",
+        "If the pub goes, so does the heart of the village",
+        "Our kids walked the whole coast path in one piece, what a day",
+        "Politicians are fair game for criticism",
+        "You'll get dropped off at the door by the minibus",
+        "You'll get a proper answer from the highways team next week",
+        "Give the volunteers a good round of applause",
+        "Your windows are being replaced next week",
+        "Tell your staff to be careful not to double-book the hall",
+        "Be careful driving home tonight, the roads are icy",
+        "I know your team is stretched but the potholes need doing",
+        "We'll be watching the match after your surgery if you fancy a pint",
+        "Your kids' school fair was brilliant on Saturday",
+        "Keep your windows locked tonight, there've been break-ins on Elm Road",
+        "Your son's football team looks lovely, well done to the coaches",
+        "Your dog was so friendly at the fete, just so you know the kids loved him",
+    ],
+)
+def test_idioms_deliveries_and_kind_words_in_the_same_shapes_are_not_threats(text):
+    assert "threat" not in categories(text)
+
+
+def test_menace_about_family_and_routine_is_read_by_the_second_reading():
+    verdict = ENGINE.classify("I know what time your husband gets back from the gym. Just so you know.")
+    threat = verdict.hit("threat")
+    assert threat is not None and threat.rule == 2
+    assert "veiled threat" in threat.reason and "text model" in threat.reason
