@@ -580,6 +580,14 @@ _COUNTER_BEFORE = re.compile(
     r"|\b(?:not true|untrue|false|nonsense|a lie|a myth|lies|myth|rubbish|wrong|bollocks) (?:that|to say)\b"
     r"|\b(?:disagree|do not agree|don't agree|never agree|won't agree|can't agree|cannot agree|object|objects) (?:with|that|to)\b"
 )
+# A question that asks the reader to agree is the writer's own opinion, not a report of someone
+# else's: "don't you think GRP are ...", "can anyone tell me why GRP are always ...".
+_OWN_QUESTION = re.compile(
+    r"\b(?:don't|do not|dont|wouldn't|would not|doesn't|does not) (?:you|anyone|anybody|everyone|people|u)"
+    r" (?:\w+ )?(?:think|reckon|agree|believe|feel|find)\b"
+    r"|\b(?:can|could|will|would) (?:anyone|anybody|someone|somebody|you|u) (?:please )?(?:tell|explain(?: to)?)"
+    r" (?:me|us)(?= (?:why|how|what))"
+)
 _COUNTER_AFTER = re.compile(
     r"^[\"'\s]*(?:[-\u2014\u2013:,.!?]+ *)?(?:is|are|was|were|'s|isn't|that's|that is|this is|these are|those are|those|just"
     r"|sounds|makes|shows|says|tells|reveals|it's|it is|and|what|how|who|why|absolutely|utterly|completely|pure"
@@ -939,7 +947,7 @@ _GROUP_HOMONYM = re.compile(
 def _reported(text: str, start: int, end: int, original: str) -> bool:
     """Counter-speech: the words are reported, quoted or denied in order to condemn them."""
     left = _clause_start(text, start)
-    before = text[left:start]
+    before = _OWN_QUESTION.sub(" ", text[left:start])
     # A report frames what follows it in the same clause: "they think GRP are owed something and
     # GRP make me sick" reports nothing about the second half.
     joint = max(before.rfind(f" {w} ") for w in _CLAUSE_JOINTS)
@@ -1058,7 +1066,7 @@ def others_words(doc: Document) -> bool:
 def reported_or_quoted(doc: Document) -> bool:
     """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
     s = doc.text
-    return bool(reports_speech(doc) or _COUNTER_BEFORE.search(s))
+    return bool(reports_speech(doc) or _COUNTER_BEFORE.search(_OWN_QUESTION.sub(" ", s)))
 
 
 def negated(doc: Document) -> bool:

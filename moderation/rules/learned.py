@@ -96,6 +96,9 @@ def _reason(what: str, p: float, source: str) -> str:
 # these floors: a false threat on a voter's reply is a serious accusation.
 GROUP_HATE_FLOOR = 0.7
 NEGATED_HATE_FLOOR = 0.9
+# Past praise or words that may report someone else's (see second_reading); chosen on the
+# development sets, where the counter-speech the model came closest to flagging scored 0.947.
+OVERRULING_HATE_FLOOR = 0.95
 # Its training data has almost nothing on age, so hate against older people is left to the rules.
 _UNREAD_CATEGORIES = frozenset({"ageism"})
 GROUP_THREAT_FLOOR = 0.8
@@ -223,12 +226,21 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     Replies that quote or report someone else's words are left to the rules.
     """
     # Like the n-gram hate head, the model leans on identity words: it judges hate only in a reply
-    # without praise ("we're lucky to have them"), and must be surer of one with a negation
-    # ("Muslims are not terrorists" against "gay people don't deserve children").
-    group = None if _PRAISE.search(said.text) else group_mentioned(said)
-    if group in _UNREAD_CATEGORIES or (group is not None and reported_or_quoted(doc)):
-        group = None  # counter-speech: "people who say Muslims are ... should be ashamed"
+    # without praise ("we're lucky to have them") or words that report or answer someone else's
+    # ("people who say Muslims are ... should be ashamed"), and must be surer of one with a
+    # negation ("Muslims are not terrorists" against "gay people don't deserve children").
+    named = group_mentioned(said)
+    if named in _UNREAD_CATEGORIES:
+        named = None
+    vetoed = named is not None and bool(_PRAISE.search(said.text) or reported_or_quoted(doc))
+    group = None if vetoed else named
     category = None if hate_found else group
+    # Praise can be sarcasm ("lovely little town, shame about all the Poles now") and "you can
+    # tell" or "don't you think" are not always someone else's words: past those, the model may
+    # still read hate, when it is all but certain. Speech reported from another ("he said") stays
+    # with the rules, and so does a reply with a negation ("how can anyone not love our Sikh
+    # neighbours?" scores 0.97).
+    overruled = named if vetoed and not hate_found and not reports_speech(doc) and not negated(said) else None
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
     want_threat = not threat_found and not reports_speech(doc) and _threat_worth_asking(said.text)
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
@@ -237,7 +249,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     want_veiled = (
         not threat_found and not want_threat and not reports_speech(doc) and bool(_MENACE_HINT.search(said.text))
     )
-    if category is None and not want_threat and not want_menace and not want_veiled:
+    if category is None and overruled is None and not want_threat and not want_menace and not want_veiled:
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
     if scores is None:
@@ -260,4 +272,6 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
+    elif overruled is not None and hate >= max(OVERRULING_HATE_FLOOR, limits.get("hate", 1.0)):
+        cues.append(Cue(3, overruled, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     return cues

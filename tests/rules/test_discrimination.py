@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation.rules import Engine
+from moderation.rules import Engine, learned
 from moderation.rules.discrimination import CATEGORIES
 
 ENGINE = Engine()
@@ -303,3 +303,37 @@ def test_slogans_and_predicates_the_narrower_forms_still_read(text):
 def test_a_nationality_is_racism_not_sexism():
     verdict = ENGINE.classify("The Romanians above the chip shop are thieves, every one of them")
     assert [h.category for h in verdict.hits if h.rule == 3] == ["racism"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Don't you think Muslims are just a danger to everyone?", "religion"),
+        ("Can anyone tell me why gay people are always so disgusting?", "homophobia"),
+    ],
+)
+def test_a_question_asking_the_reader_to_agree_is_the_writers_own_hate(text, category):
+    hit = ENGINE.classify(text).hit(category)
+    assert hit is not None and hit.rule == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't you think women are the backbone of this council?",
+        "Can anyone tell me why people keep saying gay people are disgusting? It's hateful",
+        "Lovely to see the Eid lights up on the high street, thanks to everyone who helped",
+        "People who say Muslims are a danger to everyone should be ashamed",
+    ],
+)
+def test_questions_praise_and_counter_speech_about_a_group_stay_clean(text):
+    assert 3 not in ENGINE.classify(text).rules
+
+
+def test_sarcastic_praise_does_not_hide_hate_from_the_second_reading():
+    verdict = ENGINE.classify(
+        "Lovely new park benches by the station. Give it a month till the Romanians are sleeping on them"
+    )
+    hit = verdict.hit("racism")
+    assert hit is not None and hit.rule == 3 and "text model" in hit.reason
+    assert hit.score >= learned.OVERRULING_HATE_FLOOR
