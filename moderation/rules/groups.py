@@ -1063,6 +1063,18 @@ def others_words(doc: Document) -> bool:
     return bool(('"' in s and _QUOTES.search(doc.plain)) or GERUND_REPORTER.search(s) or _THIRD_PARTY_SAID.search(s))
 
 
+# The writer counts themselves in: "as a gay man who grew up here", "I'm a proud Muslim", "we Sikhs".
+_MEMBER_RE = re.compile(
+    rf"\b(?:as an?|i'm an?|im an?|i am an?|speaking as an?|proud to be an?|we|we're|we are|us|fellow)"
+    rf"(?: proud| \w+)? {_IDADJ}s?\b"
+)
+
+
+def speaks_as_member(doc: Document) -> bool:
+    """The writer names themselves as one of a protected group."""
+    return _MEMBER_RE.search(doc.text) is not None
+
+
 def reported_or_quoted(doc: Document) -> bool:
     """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
     s = doc.text

@@ -19,7 +19,14 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_contest, speaks_of_elections
-from moderation.rules.groups import group_mentioned, negated, others_words, reported_or_quoted, reports_speech
+from moderation.rules.groups import (
+    group_mentioned,
+    negated,
+    others_words,
+    reported_or_quoted,
+    reports_speech,
+    speaks_as_member,
+)
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
@@ -239,8 +246,13 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # tell" or "don't you think" are not always someone else's words: past those, the model may
     # still read hate, when it is all but certain. Speech reported from another ("he said") stays
     # with the rules, and so does a reply with a negation ("how can anyone not love our Sikh
-    # neighbours?" scores 0.97).
-    overruled = named if vetoed and not hate_found and not reports_speech(doc) and not negated(said) else None
+    # neighbours?" scores 0.97) or from a writer who counts themselves in ("as a gay man ...
+    # thank you"), which also keeps the model off most thank-yous.
+    overruled = (
+        named
+        if vetoed and not hate_found and not reports_speech(doc) and not negated(said) and not speaks_as_member(said)
+        else None
+    )
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
     want_threat = not threat_found and not reports_speech(doc) and _threat_worth_asking(said.text)
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are

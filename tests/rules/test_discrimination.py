@@ -337,3 +337,12 @@ def test_sarcastic_praise_does_not_hide_hate_from_the_second_reading():
     hit = verdict.hit("racism")
     assert hit is not None and hit.rule == 3 and "text model" in hit.reason
     assert hit.score >= learned.OVERRULING_HATE_FLOOR
+
+
+def test_a_writer_who_counts_themselves_in_is_not_read_past_their_praise(monkeypatch):
+    asked = []
+    real = learned.group_head.group_scores
+    monkeypatch.setattr(learned.group_head, "group_scores", lambda *a, **k: asked.append(a) or real(*a, **k))
+    verdict = ENGINE.classify("As a gay man who grew up on Mill Lane I'm proud of this town. Thank you.")
+    assert 3 not in verdict.rules
+    assert asked == []  # the model is not asked about a thank-you from one of the group
