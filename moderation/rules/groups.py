@@ -437,6 +437,11 @@ _FORMS: tuple[_Form, ...] = (
     # Stereotypes and insinuation: the group next to a warning or a trope.
     _f(rf"\bGRP\b.{{0,100}}?\b{_TROPE}", "stereotypes a group", 0.75),
     _f(rf"\b{_TROPE}[^.!?]{{0,80}}?\bGRP\b", "stereotypes a group", 0.75),
+    # "Of course a GRP would say that", "trust GRP to mess it up", "leave it to GRP to ...": the
+    # group named as the reason, unless what they would do is good ("... would be first to help").
+    _f(r"\b(?:of course|trust|typical of|leave it to|count on|only) (?:a |an |one of (?:those|them|these) |the |some )?GRP (?:would|will|to|'d)\b(?![^.!?]*\b(?:help\w*|win\w*|best|brilliant|kind\w*|generous|step up|welcom\w*|first to|thank\w*|proud)\b)", "stereotypes a group", 0.8),
+    _f(r"\bGRP (?:\w+ ){0,2}?(?:only )?(?:have|has|have got|'ve got) (?:only )?(?:themselves|themself) to blame\b", "blames a group for its own treatment", 0.8),
+    _f(r"\b(?:better|nicer|safer|cleaner|quieter|fine|great|lovely|decent|a nice place|a good place|english|british)(?: \w+){0,3}? (?:before|until|till) (?:the |all the |those |these |they let (?:the |all the |in the )?|the council (?:let|moved|brought|put) (?:in )?(?:the |all the )?)?GRP (?:arrived|came|moved in|turned up|showed up|took over|got here|came over|were let in|moved|started arriving|started coming|landed|invaded)\b", "says a group spoils a place", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),

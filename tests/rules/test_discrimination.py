@@ -346,3 +346,30 @@ def test_a_writer_who_counts_themselves_in_is_not_read_past_their_praise(monkeyp
     verdict = ENGINE.classify("As a gay man who grew up on Mill Lane I'm proud of this town. Thank you.")
     assert 3 not in verdict.rules
     assert asked == []  # the model is not asked about a thank-you from one of the group
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Of course one of those trans people would say that", "transphobia"),
+        ("Trust the immigrants to mess it up again", "racism"),
+        ("Muslims only have themselves to blame", "religion"),
+        ("Our town was better before the black people arrived", "racism"),
+    ],
+)
+def test_a_group_named_as_the_reason_is_implicit_derogation(text, category):
+    hit = ENGINE.classify(text).hit(category)
+    assert hit is not None and hit.rule == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Of course a Sikh family would be first to help at the flood",
+        "Leave it to the Muslim community to organise the best Eid fair yet",
+        "The women only have themselves to thank for this win",
+        "Our town was better before the new ring road arrived",
+    ],
+)
+def test_the_same_shapes_with_credit_or_no_group_are_not_hate(text):
+    assert 3 not in ENGINE.classify(text).rules
