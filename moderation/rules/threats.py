@@ -1178,6 +1178,20 @@ _VEILED: tuple[_Pattern, ...] = (
         0.8,
         "veiled threat",
     ),
+    # A dare to be somewhere alone; harm reckoned against the police's arrival.
+    _p(
+        r"(?:alone|on your own|after dark|at night|round here|down here|on (?:this|our|the) estate)\b[^.!?]{0,60}"
+        r"[.!?,]* (?:go on[.!,]* )?(?P<q>i (?:dare|double dare) (?:you|ya|u))\b",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:take out|kill|stab|shoot|knife|batter)\b[^.!?]{0,40}before the (?:police|cops|feds|old bill"
+        r"|coppers) (?:turn|arrive|get|got|show|come|came)\w*)",
+        0.9,
+        "direct threat",
+    ),
     # Violence in British slang: "you'll get merked", "you're getting sparked", "a proper pasting".
     _p(
         rf"(?P<q>(?:{YOU}|he|she|they|him|her|them|that (?:mp|cllr|councillor|\w+))(?:'re| are| is|'s|'ll| will)?"

@@ -603,3 +603,25 @@ def test_menace_about_family_and_routine_is_read_by_the_second_reading():
     threat = verdict.hit("threat")
     assert threat is not None and threat.rule == 2
     assert "veiled threat" in threat.reason and "text model" in threat.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walk to your car on your own after the count. Go on, I dare you.",
+        "How many of them could I take out before the police arrived?",
+    ],
+)
+def test_a_dare_to_be_alone_and_harm_reckoned_against_the_police_are_threats(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Come to the meeting and say that again, I dare you",
+        "I'll get the kids fed before the police arrive for the safety talk",
+    ],
+)
+def test_a_dare_to_debate_and_chores_before_a_visit_are_not_threats(text):
+    assert "threat" not in categories(text)
