@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from moderation.rules.context import contest, electoral
 from moderation.rules.groups import negated, reports_speech
-from moderation.rules.lexicon import ANY_GROUP
+from moderation.rules.lexicon import ANY_GROUP, GROUPS
 from moderation.rules.normalise import MENTION_RE, Document
-from moderation.rules.patterns import PatternSet, matches, phrase, scan
+from moderation.rules.patterns import PatternSet, alternation, matches, phrase, scan
 from moderation.rules.verdict import Cue
 
 YOU = r"(?:you|u|ya|yah|ye|youse|yous)"
@@ -80,7 +80,8 @@ HARM_DONE = (
 HARM_SUFFERED = (
     r"(?:hurt|killed|shot|stabbed|beaten(?: up)?|battered|attacked|knifed|glassed|kneecapped|lynched|hanged|hung"
     r"|murdered|raped|run over|burned|burnt|torched|firebombed|petrol bombed|set on fire|smashed(?: up)?"
-    r"|a bullet|a knife|acid|a kicking|a beating|a brick through|an accident|up in flames|burned down|burnt down"
+    r"|a bullet|a knife|acid|a kicking|a beating|a brick through|bricks through|rocks? through|an accident|up in flames"
+    r"|burned down|burnt down"
     r"|caught fire|done in|strung up|drowned|gassed)"
 )
 # The harm in "if someone threw acid in your face" or "if your kids got hurt": done to the reader,
@@ -297,7 +298,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|(?:keep )?look(?:ing)? over your shoulder"
         r"|(?:you|u|ya|they|he|she) (?:won't|will not|wont|will never|'ll never) (?:be|feel) safe"
         r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
-        r"|won't see (?:christmas|next year|the new year|another birthday)|won't know what hit (?:you|u)"
+        r"|won't see (?:christmas|easter|next year|the new year|another birthday|the summer|the spring|next week"
+        r"|the weekend)|won't know what hit (?:you|u)"
         # ... unless it is a treat: "when you see the new mural", "when you try the sausage rolls".
         r"(?! when (?:you|u) (?:\w+ )?(?:see|try|taste|hear|read|walk in|open|smell|eat)))",
         0.8,
@@ -559,7 +561,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
     ),
     _p(
         rf"\b(?:(?:wouldn't|would|it'd|itd) (?:it )?be (?:a )?(?:real |right |proper |terrible |crying )?(?:shame"
-        rf"|pity|grand|great|nice|lovely|funny|good|a laugh)|(?:a |real |such a )(?:shame|pity)) if (?:\S+ ){{0,3}}?"
+        rf"|pity|grand|great|nice|lovely|funny|good|a laugh|tragedy)|(?:a |real |such a )(?:shame|pity|tragedy)) if"
+        rf" (?:\S+ ){{0,3}}?"
         rf"(?P<q>{HARM_IF})",
         0.85,
         "veiled threat",
@@ -904,6 +907,10 @@ _IMPLIED: tuple[_Pattern, ...] = (
 _BLOW = (
     r"(?:fist|fists|boot|brick|bricks|smack|punch|bat|bottle|glass|knife|blade|right hander|headbutt|hammer|crowbar)"
 )
+# A protected group named, without the words that are also ordinary phrases ("the old cinema", "pride in").
+NAMED_GROUP = alternation(
+    "|".join(w for words in GROUPS.values() for w in words.split("|") if w not in {"the old", "pride", "gay pride"})
+)
 _SLANG_BEATING = (
     r"doing|pasting|shoeing|kicking|hiding|beating|battering|going over|seeing to|hammering|leathering|slap|smack"
     r"|kneecapping|glassing|bottling"
@@ -968,7 +975,7 @@ _VEILED: tuple[_Pattern, ...] = (
         figure_guard=True,
     ),
     _p(
-        rf"(?P<q>(?:{YOU}|he|she|they|him|her|them|every \w+|all (?:the |of )?\w+|{ANY_GROUP})(?:'re| are|'s| is)"
+        rf"(?P<q>(?:{YOU}|he|she|they|him|her|them|every \w+|all (?:the |of )?\w+|{NAMED_GROUP})(?:'re| are|'s| is)"
         r" (?:getting|going to get|gonna get|about to get) (?:a |an )?(?:good )?(?:slap|smack|kicking|beating|hiding"
         r"|battering|hammering|pasting|leathering|punch|glassing|bottling|dig|clip round the ear)\b(?! on the wrist))",
         0.85,
@@ -1051,13 +1058,15 @@ _VEILED: tuple[_Pattern, ...] = (
         r"|standing)|paying)\b[^.!?]{0,80}[.!?,;]* (?:and )?(?P<q>(?:it|that|this|they|he|she|we|i)(?:'s| is)?"
         r" (?:won't|will not|wont|isn't|is not|ain't|'ll not|won't be|will not be)(?: be)? (?:for |holding |carrying"
         r" |bringing )?(?:a |an |any )?(?:chat|natter|social|friendly|petition|leaflets?|placards?|cup of tea|cuppa"
-        r"|christmas card|birthday card|hug|flowers|polite)\b)",
+        r"|christmas card|birthday card|hug|flowers|polite|clapping|cheering|waving|to (?:talk|chat|donate|pray|cheer"
+        r"|clap|welcome|say hello))\b)",
         0.85,
         "veiled threat",
     ),
     _p(
-        r"(?:visit|visiting|word with|call on|calling on)\b[^.!?]{0,60}[.!?,;]* (?P<q>not (?:a |the )?(?:social"
-        r"|friendly|polite|nice) (?:one|call|visit|kind)\b)",
+        r"(?:visit|visiting|visitors?|word with|call on|calling on|company|door to door|door-to-door|coming|turn up)\b"
+        r"[^.!?]{0,60}[.!?,;]* (?:and )?(?P<q>not (?:a |the )?(?:social|friendly|polite|nice|good|leafleting|canvassing)"
+        r" (?:one|call|visit|kind|sort|type)\b)",
         0.85,
         "veiled threat",
     ),
@@ -1104,7 +1113,7 @@ _VEILED: tuple[_Pattern, ...] = (
     ),
     _p(
         rf"(?P<q>(?:no|not one|not a single|none of (?:the|them|those|you)) (?:\w+ ){{0,2}}?(?:kid|child|lad|girl|boy"
-        rf"|man|woman|one|person|family|muslim|jew|sikh|hindu|gay|lesbian|immigrant|migrant|refugee|{ANY_GROUP})s?"
+        rf"|man|woman|one|person|family|muslim|jew|sikh|hindu|gay|lesbian|immigrant|migrant|refugee|{NAMED_GROUP})s?"
         rf" (?:\w+ ){{0,6}}?in one piece"
         rf"|(?:{YOU}|they|he|she) (?:won't|will not|wont|aren't going to|are not going to)(?: \w+){{1,5}}? in one piece)",
         0.85,
@@ -1113,7 +1122,7 @@ _VEILED: tuple[_Pattern, ...] = (
         traffic_guard=True,
     ),
     _p(
-        rf"(?P<q>(?:{ANY_GROUP}|any \w+|every \w+)(?: \S+){{0,8}}? (?:is|are|'re) (?:now |officially )?fair game)\b"
+        rf"(?P<q>(?:{NAMED_GROUP}|any \w+|every \w+)(?: \S+){{0,8}}? (?:is|are|'re) (?:now |officially )?fair game)\b"
         r"(?! for| to (?:criticise|criticize|mock|question|challenge))",
         0.8,
         "veiled threat",
@@ -1165,6 +1174,141 @@ _VEILED: tuple[_Pattern, ...] = (
         figure_guard=True,
     ),
     _p(r"(?P<q>\b(?:jo cox|amess)(?:'d|ed)\b|do a (?:jo cox|david amess|amess) on)", 0.95, "names a murdered MP"),
+    # Menace against a group, in the stock phrases for it.
+    _p(
+        r"(?P<q>(?:time for|need|needs|want|wants|bring back|another|a good old(?: fashioned)?|a proper)"
+        r" (?:a |an |another |some )?(?:kristallnacht|pogrom|night of the long knives|final solution|lynch mob))",
+        0.9,
+        "incitement to violence",
+    ),
+    _p(
+        rf"(?P<q>(?:{NAMED_GROUP}|every \w+|any \w+)[^.!?]{{0,40}}(?:need|needs|deserve|deserves|want|wants|will|'ll"
+        r"|are going to|are gonna|gonna|should|ought to)(?: to)? be (?:taught|given) a (?:\w+ )?lesson)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>god help (?:whoever|anyone|anybody|them|those|the \w+)(?:'s| is| who(?:'s| is)?| that's)?"
+        r" (?:inside|in there|in it|in the building))",
+        0.9,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>even if it (?:takes|means|comes to) (?:violence|force|bloodshed|a war|blood|a fight|burning \w+ down))",
+        0.85,
+        "incitement to violence",
+    ),
+    _p(
+        r"(?P<q>make sure (?:no|not one|none of the|not a single) (?:\w+ ){0,2}?(?:feels?|is|are|will feel) (?:ever )?"
+        r"(?:safe|welcome))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>(?:{NAMED_GROUP}|they|them)[^.!?]{{0,60}}(?:are|is|'re) (?:living )?on borrowed time)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:find out|see|learn|show (?:them|you)) how welcome (?:you|they|them) (?:are|really are|really)\b)"
+        r"(?=[^.!?]{0,40}(?:round here|here|soon|after dark|on (?:our|this|the) estate|down \w+ \w+ after))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>\b(?:leave|go|move|get out|pack up)(?: \w+){0,3}? or (?:be made to|get made to|we'll make (?:you|them)"
+        r"|we will make (?:you|them)|we'll help (?:you|them)|get helped))\b",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:won't|will not|wont|aren't going to) (?:enjoy|like|forget) the (?:welcome|reception|surprise|party"
+        r"|welcome party|welcome committee)\b)(?=[^.!?]{0,40}\b(?:we've|we have|we're|we are|the lads|i've|i have|we)"
+        r" (?:got )?(?:planned|planning|organised|organising|ready|lined up|got))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>(?:{NAMED_GROUP}|(?:the|that|their) (?:\w+ )?(?:mosque|synagogue|school|hotel|temple|gurdwara|church"
+        r"|centre|camp|site|shop|hostel))[^.!?]{0,40}(?:gets?|getting|got) what(?:'s| is) coming)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:won't|will not|wont|isn't going to|aren't going to) (?:last|survive|see|be (?:here|there|open"
+        r"|around|standing))\b[^.!?]{0,40}[.!?,]* (?:we'll|we will|i'll|i will|the lads will|my lads will|we're"
+        r" going to) (?:see to (?:it|that)|make sure(?: of (?:it|that))?))",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:see|watch) how long (?:it|they|he|she|you|the \w+)(?: \w+)? (?:stays? standing|lasts? (?:round"
+        r" here|on (?:this|our) estate|in this town|here)))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?:{NAMED_GROUP}|march|parade|rally|vigil|mosque|synagogue|gurdwara|temple|hotel|camp)\b[^!]{{0,80}}"
+        r"(?P<q>good luck (?:getting|walking|making it|going) (?:\w+ ){0,3}?(?:home|back|out) in one piece)",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+        traffic_guard=True,
+    ),
+    _p(
+        r"(?P<q>a few (?:broken windows|bricks|cracked heads|bloody noses|black eyes|broken noses|beatings|kickings"
+        r"|petrol bombs|fires))\b(?=[^.!?]{0,60}(?:would|'d|will|is what|and (?:they|that)|soon get|sort|teach"
+        r"|get the message))",
+        0.8,
+        "incitement to violence",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>{NAMED_GROUP}[^.!?]{{0,60}}(?:need to|needs to|had better|'d better|better|should|want to|wants to"
+        r"|ought to) watch (?:themselves|their backs?))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>{NAMED_GROUP}[^.!?]{{0,60}}(?:are|is|'re) (?:just |now |really )?asking for it)\b",
+        0.75,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        rf"(?P<q>{NAMED_GROUP}[^.!?]{{0,60}}(?:will|'ll|gonna|are going to) get sorted(?: out)?)\b",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    # Advice to a group that is menace: "should start taking taxis. that's all I'm saying".
+    _p(
+        rf"(?P<q>{NAMED_GROUP}[^.!?]{{0,60}}(?:should|better|had better|'d better|want to|might want to|need to"
+        r"|ought to) (?:think (?:about|twice)|start|be careful|stay|keep|lock)[^.!?]{0,60}(?:[.!?] )?(?:just (?:advice"
+        r"|saying|a thought)|that's all i'm saying|people talk|from now on|after dark|we're in groups|you've been"
+        r" warned|while they can))",
+        0.85,
+        "veiled threat",
+        traffic_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:going home|leave|leaving|go back|pack up|get out)[^.!?]{0,20}before (?:we|i|the lads|someone)"
+        r" (?:help|make|send|put|force) (?:them|you|him|her))\b",
+        0.85,
+        "veiled threat",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:deserve|deserves|need|needs) a (?:shove|push|nudge) (?:under|in front of|off) (?:a|the) (?:bus"
+        r"|train|lorry|cliff|bridge|pier))",
+        0.85,
+        "wished harm",
+    ),
     _p(
         r"(?P<q>the same as (?:that|the) (?:mp|councillor|cllr) (?:in|from|at|over in) (?:leigh-on-sea|leigh on sea"
         r"|birstall|southend|batley))",

@@ -625,3 +625,53 @@ def test_a_dare_to_be_alone_and_harm_reckoned_against_the_police_are_threats(tex
 )
 def test_a_dare_to_debate_and_chores_before_a_visit_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What Bradford needs is a good old fashioned pogrom",
+        "Those Somalis need to be taught a lesson",
+        "They're opening the mosque Friday? God help whoever's inside",
+        "We'll take the town back even if it takes violence",
+        "We'll make sure no refugee feels safe in this town again",
+        "The Romanians on Elm Street are on borrowed time",
+        "Those asylum seekers will find out how welcome they are round here soon enough",
+        "Travellers on the rec: leave or be made to",
+        "The migrants won't enjoy the welcome party we're planning",
+        "Nobody will cry when that mosque gets what's coming",
+        "The new halal shop won't last a month, we'll see to it",
+        "Build the gurdwara and watch how long it stays standing",
+        "Pride march past the Anchor? Good luck getting home in one piece",
+        "A few broken windows at the synagogue would sort it",
+        "The gays in the flats above the chippy need to watch themselves",
+        "Refugees hanging round the park at night are asking for it",
+        "Muslims walking home from the mosque late should think about getting a lift. Just advice",
+        "Polish lads should think about going home before we help them",
+        "We're doing a door to door on the estate tonight. Not the canvassing kind",
+    ],
+)
+def test_menace_against_a_group_in_its_stock_phrases(text):
+    verdict = ENGINE.classify(text)
+    assert "threat" in verdict.categories
+    assert verdict.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council needs to be taught a lesson at the ballot box in May",
+        "God help whoever has to read all these consultation responses",
+        "We'll make sure no family feels unwelcome at the fun day",
+        "The old cinema is on borrowed time, sadly",
+        "Come and see how welcome you are at the Eid fair, everyone invited",
+        "Leave a comment or come to the surgery",
+        "Good luck getting home in one piece after the office party lol",
+        "The kids won't enjoy the welcome party if it rains",
+        "A few broken windows on the bus shelter need reporting",
+        "Women cyclists should think about using the new lane after dark, it's much better lit",
+        "We're doing a door to door on Saturday, the leafleting kind, volunteers welcome",
+    ],
+)
+def test_the_stock_phrases_about_buildings_parties_and_elections_are_not_threats(text):
+    assert "threat" not in categories(text)
