@@ -36,7 +36,7 @@ SUBJECT_MODAL = (
     r"(?:\b(?:i|we|someone|somebody|some1|one of us|my mates|my lads|the lads)"
     r"(?:'ll|ll| will| shall| would|'d| could| am going to|'m going to| m going to| am gonna|'m gonna| m gonna"
     r"| gonna| gunna| wanna| want to| am coming to|'m coming to| are going to|'re going to| are gonna|'re gonna"
-    r"| need to| should| must| intend to| plan to| promise to|'m about to| am about to| can't wait to| cant wait to"
+    r"| need to| needs to| should| ought to| oughta| must| intend to| plan to| promise to|'m about to| am about to| can't wait to| cant wait to"
     r"|'d love to| would love to|'d happily| would happily| will personally|'ll personally)"
     r"|\b(?:imma|ima|i'ma)"
     # The subject left out at the start of a sentence: "Gonna deck you next time I see you".
@@ -222,7 +222,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:make {YOU} (?:suffer|bleed|disappear|pay for this|pay for that)"
         rf"|teach {YOU} a lesson|sort {YOU} out(?= ?(?:$|[.!,;]|properly|good|once and for all))"
-        rf"|end {YOU}\b|do {YOU} in|take {YOU} out(?! (?:for|to|on))))",
+        rf"|end {YOU}\b|do (?:{YOU}|him|her|them) in\b(?! (?:the|a|an|my|your|our|time|public|style|private)\b)"
+        rf"|take {YOU} out(?! (?:for|to|on))))",
         0.75,
         "direct threat",
         figure_guard=True,
@@ -779,7 +780,7 @@ _BUILDING = re.compile(
     r"|\b(?:office|surgery|house|home|hotel|mosque|synagogue|temple|gurdwara|church|school|float|bar|pub|shop)\b"
 )
 _EMOJI_TARGET = re.compile(
-    rf"\b(?:{YOU}|{YOUR}|cllr|councillor|mp|mayor|traitors?|office|surgery|school|house|home|hotel"
+    rf"\b(?:{YOU}|{YOUR}|cllr|councillor|mp|mayor|traitors?|office|surgery|school|house|home|hotel|cabinet member|leader"
     r"|mosque|synagogue|temple|church|prayers|float|march|parade)\b"
 )
 _EMOJI_WHEN = re.compile(r"\b(?:tick tock|inside|in it|don't be|be out)\b|[\u23f3\u23f0\u231b]")
@@ -808,7 +809,7 @@ def _emoji_threat(doc: Document) -> list[Cue]:
     if (
         weapons
         and words <= _EMOJI_MAX_WORDS
-        and _EMOJI_TARGET.search(s)
+        and (_EMOJI_TARGET.search(s) or words == 0)  # nothing but weapons and the handles they answer
         and not negated(doc)
         and not (bomb_only and not _BUILDING.search(s))
     ):
@@ -888,7 +889,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(rf"(?P<q>(?:{ANY_GROUP}|them|they|those \w+) (?:are|is|'re|r) (?:getting|going to get|gonna get|about to get) (?:shanked|stabbed|shot|battered|glassed|knifed|done in|bottled|merked|lynched|strung up|burnt out|burned out))", 0.95, "threat against a group"),
     _p(r"(?P<q>hope (?:the next |a |some )?(?:\w+ ){0,4}?(?:flattens|runs over|mows down|ploughs into|kills|wipes out) (?:the|those|them|him|her|you|all)\b)", 0.85, "wished harm"),
     _p(r"(?P<q>knock the (?:\w+ )out of (?:you|him|her|them|any|every)\b)", 0.9, "direct threat", figure_guard=True),
-    _p(r"(?P<q>(?:\byou|\bya|\bfancy)\b[^.!?]{0,40}?with (?:a broken (?:jaw|nose|leg|arm|neck)|no teeth|your teeth in your hand|two black eyes))", 0.85, "veiled threat", figure_guard=True),
+    _p(r"(?P<q>(?:\byou|\bya|\bfancy)\b[^.!?]{0,40}?with (?:a broken (?:jaw|nose|leg|arm|neck)|no teeth|your teeth in your hand|two black eyes|a black eye|a fat lip|a bloody nose))", 0.85, "veiled threat", figure_guard=True),
     _p(r"(?P<q>when (?:you're|you are|they're|they are) least expecting it)", 0.85, "veiled threat"),
     _p(rf"(?P<q>{YOUR} (?:house|home|place) is the one (?:with|on|at|next to|opposite))", 0.85, "knows where someone lives"),
     _p(r"(?P<q>(?:anyone|anybody|who) (?:\w+ ){0,3}?knows? where (?:cllr|councillor|the mp|the mayor|our mp|that \w+|\w+ \w+) (?:\w+ )?lives)", 0.85, "asks where someone lives"),
@@ -1096,7 +1097,7 @@ _VEILED: tuple[_Pattern, ...] = (
     ),
     _p(
         rf"{SUBJECT_MODAL}(?: \w+){{0,2}}? (?P<q>(?:stop|end|silence|shut|finish|sort|remove|deal with) (?:{YOU}|him|her"
-        r"|them)(?: up| out)?[.!,]* (?:permanently|for good|forever))\b",
+        r"|them|that (?:councillor|cllr|mp|mayor|woman|man|bloke))(?: up| out)?[.!,]* (?:permanently|for good|forever))\b",
         0.85,
         "direct threat",
         figure_guard=True,

@@ -675,3 +675,25 @@ def test_menace_against_a_group_in_its_stock_phrases(text):
 )
 def test_the_stock_phrases_about_buildings_parties_and_elections_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone should sort that councillor out, permanently",
+        "Someone ought to put that councillor in the ground",
+        "gonna do him in if the parking scheme goes through",
+        "I'll run you out of town with a black eye",
+        "@CllrExample 🔫💥",
+        "🪓 for the cabinet member for housing",
+    ],
+)
+def test_threats_at_that_councillor_and_weapons_with_nothing_but_a_handle(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["@ChefDan 🔪🔪 what a knife roll", "We did them in the final, 3-1", "@CllrSmith 🔥🔥 great speech tonight"]
+)
+def test_a_knife_roll_a_final_and_a_great_speech_are_not_threats(text):
+    assert "threat" not in categories(text)
