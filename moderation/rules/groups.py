@@ -55,7 +55,11 @@ _add(
     "|jamaicans|mexicans|boat people|non-whites|non whites|ethnics|wogs|niggers|nigger|niggas|coons|chinks"
     "|chink|darkies|negroes|negros|kurds|turks|lithuanians|latvians|afghans|syrians|iraqis|iranians"
     "|ethnic minorities|minorities|people of colour|people of color|bame people|brown people|black people"
-    "|dinghy people",
+    "|dinghy people|eritreans|eritrean|sudanese|somalian|somalians|ethiopians|ghanaians|zimbabweans|congolese"
+    "|vietnamese|filipinos|nepalese|sri lankans|tamils|slovaks|czechs|hungarians|portuguese|brazilians|moroccans"
+    "|algerians|libyans|egyptians|palestinians|israelis|kosovans|kosovars|ukrainians|russians|bengalis|punjabis"
+    "|kashmiris|gujaratis|mirpuris|hasidic jews|the hasidic lot|orthodox jews|channel migrants|small boat arrivals"
+    "|every illegal|any illegal|the illegals",
 )
 _add("sexism", "women|woman|females|girls|ladies|wives|feminists|lasses|birds|wimmin")
 _add("racism", "the polish|the chinese|the irish|the pakistanis|the blacks|the asians")

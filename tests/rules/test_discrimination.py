@@ -373,3 +373,15 @@ def test_a_group_named_as_the_reason_is_implicit_derogation(text, category):
 )
 def test_the_same_shapes_with_credit_or_no_group_are_not_hate(text):
     assert 3 not in ENGINE.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eritreans in the hotel ought to be shot on the beach",
+        "Small boat arrivals are vermin",
+        "Kashmiris are all crooks",
+    ],
+)
+def test_more_nationalities_and_arrivals_are_named_groups(text):
+    assert ENGINE.classify(text).hit("racism") is not None
