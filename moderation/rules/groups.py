@@ -422,6 +422,13 @@ class _Form:
     negatable: bool = True  # a negator inside the match undoes it
 
 
+# Said to a group's credit, anywhere after: "... and that's great", "... making friends".
+_CREDIT = (
+    r"(?!.*\b(?:great|brilliant|good thing|welcome|proud|lovely|fantastic|wonderful|celebrat\w*|friend\w*|help\w*"
+    r"|thriv\w*|vibrant|kind\w*|better|love\w*)\b)"
+)
+
+
 def _f(pattern: str, label: str, score: float, **flags: bool) -> _Form:
     return _Form(re.compile(pattern), label, score, **flags)
 
@@ -445,6 +452,10 @@ _FORMS: tuple[_Form, ...] = (
     # group named as the reason, unless what they would do is good ("... would be first to help").
     _f(r"\b(?:of course|trust|typical of|leave it to|count on|only) (?:a |an |one of (?:those|them|these) |the |some )?GRP (?:would|will|to|'d)\b(?![^.!?]*\b(?:help\w*|win\w*|best|brilliant|kind\w*|generous|step up|welcom\w*|first to|thank\w*|proud)\b)", "stereotypes a group", 0.8),
     _f(r"\bGRP (?:\w+ ){0,2}?(?:only )?(?:have|has|have got|'ve got) (?:only )?(?:themselves|themself) to blame\b", "blames a group for its own treatment", 0.8),
+    _f(rf"\bno wonder\b[^.!?]{{0,60}}?\b(?:with|now|since|what with) (?:all )?(?:these|those|the|so many|this many) GRP\b{_CREDIT}", "blames a group", 0.8, negatable=False),
+    _f(r"\bGRP (?!who |that |which )(?:\w+ ){0,2}?(?:commit|commits|cause|causes|are behind|are responsible for|account for|bring|brought) (?:\w+ ){0,2}?(?:crime|crimes|the crime|stabbings|knife crime|rapes?|grooming|terror|terrorism|the drugs|drugs|disease)\b", "blames a group for crime", 0.8),
+    _f(r"\bthere's a reason (?:why )?(?:they|we|you|nobody|no one) (?:don't|do not|never|won't|doesn't) (?:let|allow|trust|hire|employ|promote) (?:a |an |any )?GRP\b", "stereotypes a group", 0.8),
+    _f(rf"\b(?:give it|in|within) (?:\w+ ){{0,2}}?(?:years?|decades?|generations?)\b[^.!?]{{0,40}}?(?:will be|'ll be|becomes?|turn(?:s|ing)? into) (?:a |an )?(?:{_IDADJ}|GRP) (?:country|town|city|state|nation|majority|area|ghetto|caliphate)\b{_CREDIT}", "says a group is taking over", 0.8),
     _f(r"\b(?:better|nicer|safer|cleaner|quieter|fine|great|lovely|decent|a nice place|a good place|english|british)(?: \w+){0,3}? (?:before|until|till) (?:the |all the |those |these |they let (?:the |all the |in the )?|the council (?:let|moved|brought|put) (?:in )?(?:the |all the )?)?GRP (?:arrived|came|moved in|turned up|showed up|took over|got here|came over|were let in|moved|started arriving|started coming|landed|invaded)\b", "says a group spoils a place", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),

@@ -54,6 +54,18 @@ _TROPE = re.compile(
     r"|actual work|the work|wipe (?:his|her|their) chin|speed things up|behaviour|stabbing\w*|knife crime"
     r"|colour|benefits|handouts)\b"
 )
+# A group left unnamed but pointed at, with crime: "funny how every grooming gang is the same
+# religion", "we all know which community the drugs come from".
+_CODED = re.compile(
+    r"\b(?:the same|one particular|a certain|the one) (?P<a>religion|faith|race|nationality|community|colour|culture"
+    r"|background|ethnicity)\b|\bwe all know (?:which|what) (?P<b>community|religion|race|nationality|culture|faith"
+    r"|colour)\b"
+)
+_CRIME = re.compile(
+    r"\b(?:grooming|gangs?|crime|criminals?|drugs?|dealers?|stabbings?|knife|knives|terror\w*|bomb\w*|fraud|scam\w*"
+    r"|rapes?|rapists?|thefts?|attacks?|muggings?|burglar\w*|shoplift\w*|benefits?)\b"
+)
+_CODED_CATEGORY = {"religion": "religion", "faith": "religion"}
 # Narrower than the second reading's praise words: sarcasm wears a bare "lovely" or "amazing"
 # ("Lovely to have a woman doing finance, explains why the bins are late").
 _PRAISE = re.compile(
@@ -69,9 +81,15 @@ def detect(doc: Document) -> list[Cue]:
     if found is None:
         aside = _ASIDE.search(s)
         found = aside if aside is not None and _TROPE.search(s) else None
+    if found is None:
+        found = _CODED.search(s)  # named below only with crime, and only if no group is named
     if found is None or _PRAISE.search(s) or denounces(s) or reported_or_quoted(doc):
         return []
     category = group_mentioned(doc)
+    coded = _CODED.search(s) if category is None else None
+    if coded is not None and _CRIME.search(s):
+        category = _CODED_CATEGORY.get(coded.group("a") or coded.group("b"), "racism")
+        found = coded
     # "Old" is too common a word ("a 7 week old", "typical and old") to carry an insinuation.
     if category is None or category == "ageism":
         return []

@@ -385,3 +385,32 @@ def test_the_same_shapes_with_credit_or_no_group_are_not_hate(text):
 )
 def test_more_nationalities_and_arrivals_are_named_groups(text):
     assert ENGINE.classify(text).hit("racism") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("No wonder the economy is struggling with all these immigrants", "racism"),
+        ("I'm not racist but black people commit more crime", "racism"),
+        ("There's a reason they don't let women fly planes", "sexism"),
+        ("Give it twenty years and this will be a Muslim country", "religion"),
+        ("Funny how every grooming gang is the same religion", "religion"),
+        ("We all know which community the drugs come from", "racism"),
+    ],
+)
+def test_blame_takeover_and_a_group_pointed_at_without_its_name(text, category):
+    hit = ENGINE.classify(text).hit(category)
+    assert hit is not None and hit.rule == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All the volunteers at the fun day were from the same community",
+        "In ten years this will be a Polish town, says the census, and that's great",
+        "No wonder the fun day was packed with all these immigrants making friends",
+        "Companies that hire migrants who commit crimes should be fined",
+    ],
+)
+def test_the_same_shapes_said_kindly_or_of_some_are_not_hate(text):
+    assert 3 not in ENGINE.classify(text).rules
