@@ -492,6 +492,8 @@ _NOBODY_WANTS_RE = phrase(
     rf"| around here)? wants? (?:any )?(?:more )?"
     rf"(?:a |an |any )?(?P<g>{ANY_GROUP}|(?:muslim|jew|jewish|hindu|sikh|gay|trans|black|asian|polish|foreign|immigrant"
     r"|disabled|woman|female|lesbian|tranny|paki)(?:\s\w+)?))\b"
+    # "Nobody wants more women to feel unsafe": a wish about them, not against them.
+    r"(?!(?: \w+)? (?:to|feeling|being|getting|hurt|harmed|left|going|living|stuck|waiting|sleeping)\b)"
 )
 _DEPORT_RE = phrase(
     rf"\b(?P<q>(?:deport|repatriate|expel|kick out|round up|get rid of|remove) (?:all )?(?:the |these "

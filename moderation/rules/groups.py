@@ -296,7 +296,8 @@ _BAD_VERBS = (
     "|should be sterilised|should be deported|should be segregated|should be rounded up|should know their place"
     "|should keep quiet|should be seen and not heard|should shut up|should be put in|should be sent back"
     "|should go home|should be removed|should be barred|should be kicked out|should be thrown out"
-    "|need to know their place|need putting in their place|need to be put in their place|should be ashamed"
+    "|need to know their place|need to learn their place|should learn their place|need putting in their place"
+    "|need to be put in their place|should be ashamed"
     "|should be cured|need curing|need fixing|need to be fixed|need to be cured|need sectioning|should be sectioned"
     "|should be locked away|should be kept away|should be kept out|should stay away|should be shipped"
     "|should stay at home|should stay in the kitchen|should get back in|should get back to|should go back to"
@@ -454,6 +455,8 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\bGRP (?:\w+ ){0,2}?(?:only )?(?:have|has|have got|'ve got) (?:only )?(?:themselves|themself) to blame\b", "blames a group for its own treatment", 0.8),
     _f(rf"\bno wonder\b[^.!?]{{0,60}}?\b(?:with|now|since|what with) (?:all )?(?:these|those|the|so many|this many) GRP\b{_CREDIT}", "blames a group", 0.8, negatable=False),
     _f(r"\bGRP (?!who |that |which )(?:\w+ ){0,2}?(?:commit|commits|cause|causes|are behind|are responsible for|account for|bring|brought) (?:\w+ ){0,2}?(?:crime|crimes|the crime|stabbings|knife crime|rapes?|grooming|terror|terrorism|the drugs|drugs|disease)\b", "blames a group for crime", 0.8),
+    _f(r"\b(?:nobody|no one|noone) (?:\w+ )?(?:asked for|wants|wanted|needs|needed|voted for) (?:any )?more GRP(?= ?(?:$|[.!?,;]| here| in| round| on| coming| moving| arriving))", "says a group is unwanted", 0.8, negatable=False),
+    _f(rf"\bonly in (?:britain|this country|england|the uk|scotland|wales) (?:would|could|do|does|can) (?:a |an )?GRP (?:get|be given|be handed|jump)\b{_CREDIT}", "says a group is favoured", 0.8, negatable=False),
     _f(r"\bthere's a reason (?:why )?(?:they|we|you|nobody|no one) (?:don't|do not|never|won't|doesn't) (?:let|allow|trust|hire|employ|promote) (?:a |an |any )?GRP\b", "stereotypes a group", 0.8),
     _f(rf"\b(?:give it|in|within) (?:\w+ ){{0,2}}?(?:years?|decades?|generations?)\b[^.!?]{{0,40}}?(?:will be|'ll be|becomes?|turn(?:s|ing)? into) (?:a |an )?(?:{_IDADJ}|GRP) (?:country|town|city|state|nation|majority|area|ghetto|caliphate)\b{_CREDIT}", "says a group is taking over", 0.8),
     _f(r"\b(?:better|nicer|safer|cleaner|quieter|fine|great|lovely|decent|a nice place|a good place|english|british)(?: \w+){0,3}? (?:before|until|till) (?:the |all the |those |these |they let (?:the |all the |in the )?|the council (?:let|moved|brought|put) (?:in )?(?:the |all the )?)?GRP (?:arrived|came|moved in|turned up|showed up|took over|got here|came over|were let in|moved|started arriving|started coming|landed|invaded)\b", "says a group spoils a place", 0.8),

@@ -414,3 +414,28 @@ def test_blame_takeover_and_a_group_pointed_at_without_its_name(text, category):
 )
 def test_the_same_shapes_said_kindly_or_of_some_are_not_hate(text):
     assert 3 not in ENGINE.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Nobody asked for more trans people", "transphobia"),
+        ("Only in Britain would gay people get a council house before a local", "homophobia"),
+        ("Women need to learn their place", "sexism"),
+    ],
+)
+def test_a_group_unwanted_favoured_or_put_in_its_place(text, category):
+    hit = ENGINE.classify(text).hit(category)
+    assert hit is not None and hit.rule == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nobody wants disabled people left without a bus service",
+        "Only in Britain would a refugee get a warmer welcome than at home, proud of us",
+        "Nobody asked for more potholes",
+    ],
+)
+def test_wishes_for_a_group_and_pride_in_welcoming_it_are_not_hate(text):
+    assert 3 not in ENGINE.classify(text).rules
