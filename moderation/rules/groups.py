@@ -742,6 +742,10 @@ def _typo_index() -> dict[str, str | None]:
         # A three-letter word only by its swapped letters ("gya"); a dropped letter leaves too little.
         variants = {word[:i] + word[i + 1 :] for i in range(len(word))} if len(word) > 3 else set()
         variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+        if " " not in word and word in _GROUP_NOUNS:
+            # A group's name as it is spelt to dodge a filter: "muzlims", "jewz", "mus1ims" (read "musiims").
+            variants |= {word[:i] + "z" + word[i + 1 :] for i, ch in enumerate(word) if ch == "s"}
+            variants |= {word[:i] + "i" + word[i + 1 :] for i, ch in enumerate(word) if ch == "l"}
         variants.discard(word)
         for v in variants:
             if len(v) < 3:

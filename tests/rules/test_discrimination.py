@@ -439,3 +439,22 @@ def test_a_group_unwanted_favoured_or_put_in_its_place(text, category):
 )
 def test_wishes_for_a_group_and_pride_in_welcoming_it_are_not_hate(text):
     assert 3 not in ENGINE.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("M*slims are scum", "religion"),
+        ("mus1ims are scum", "religion"),
+        ("Muzlims are a disease", "religion"),
+        ("Jewz are parasites", "religion"),
+        ("w*men are stupid", "sexism"),
+    ],
+)
+def test_group_names_masked_or_respelt_to_dodge_a_filter(text, category):
+    hit = ENGINE.classify(text).hit(category)
+    assert hit is not None and hit.rule == 3
+
+
+def test_a_masked_word_that_is_not_a_group_is_left_alone():
+    assert 3 not in ENGINE.classify("The m*sic was awful and the s*und worse").rules
