@@ -1175,6 +1175,22 @@ _VEILED: tuple[_Pattern, ...] = (
         figure_guard=True,
     ),
     _p(r"(?P<q>\b(?:jo cox|amess)(?:'d|ed)\b|do a (?:jo cox|david amess|amess) on)", 0.95, "names a murdered MP"),
+    _p(
+        rf"(?P<q>(?:want|love|like|wanna|hope|can't wait|cant wait|long) to see (?:{TARGET}|{NAMED_GROUP}|every \w+|all"
+        r" (?:the )?\w+|the lot of them|(?:the|that|this) (?:council |party )?(?:mp|councillor|cllr|mayor|leader|traitor)s?)"
+        r" (?:\w+ )?(?:hanging|swinging|burning|dead|dying|bleeding|in body bags|in coffins|strung up|lined up"
+        r"|shot|hanged|hung|gassed|lynched|on fire)\b)",
+        0.9,
+        "wished harm",
+        figure_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:make sure|see to it|ensure) (?:that )?(?:every|all|each|the|those|these) (?:\w+ ){0,4}?(?:suffer|suffers"
+        r"|bleed|bleeds|die|dies|pay with|pays with|gets? hurt|burn|burns))\b",
+        0.85,
+        "direct threat",
+        figure_guard=True,
+    ),
     # Menace against a group, in the stock phrases for it.
     _p(
         r"(?P<q>(?:time for|need|needs|want|wants|bring back|another|a good old(?: fashioned)?|a proper)"

@@ -697,3 +697,27 @@ def test_threats_at_that_councillor_and_weapons_with_nothing_but_a_handle(text):
 )
 def test_a_knife_roll_a_final_and_a_great_speech_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to see Muslims hanging from trees",
+        "I want to see the council leader hanging from a lamppost",
+        "I will make sure every woman in this town suffers",
+    ],
+)
+def test_wishing_to_see_people_hanged_and_promising_suffering_are_threats(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd love to see the lights hanging from the trees at Christmas",
+        "We'll make sure every family in this town gets a fair deal",
+        "I want to see all the kids dancing at the fun day",
+    ],
+)
+def test_lights_fair_deals_and_dancing_are_not_threats(text):
+    assert "threat" not in categories(text)
