@@ -1056,11 +1056,11 @@ _VEILED: tuple[_Pattern, ...] = (
     # A visit that "won't be for a chat"; "not a social one"; "a surprise for you. You won't enjoy it."
     _p(
         r"(?:visit|outside|turn(?:s|ing)? up|doorstep|letterbox|coming|calling|call|round|see (?:you|ya)|waiting|be (?:at|stood"
-        r"|standing)|paying)\b[^.!?]{0,80}[.!?,;]* (?:and )?(?P<q>(?:it|that|this|they|he|she|we|i)(?:'s| is)?"
+        r"|standing)|paying)\b(?:[^.!?]|[.!?,;]+ ){0,120}?[.!?,;]* (?:and )?(?P<q>(?:it|that|this|they|he|she|we|i)(?:'s| is)?"
         r" (?:won't|will not|wont|isn't|is not|ain't|'ll not|won't be|will not be)(?: be)? (?:for |holding |carrying"
         r" |bringing )?(?:a |an |any )?(?:chat|natter|social|friendly|petition|leaflets?|placards?|cup of tea|cuppa"
         r"|christmas card|birthday card|hug|flowers|polite|clapping|cheering|waving|to (?:talk|chat|donate|pray|cheer"
-        r"|clap|welcome|say hello))\b)",
+        r"|clap|welcome|say hello))\b)(?![^.!?]{0,20}\b(?:if|unless|until)\b)",
         0.85,
         "veiled threat",
     ),
@@ -1076,7 +1076,6 @@ _VEILED: tuple[_Pattern, ...] = (
         r"|like|forget) (?:it|this))",
         0.85,
         "veiled threat",
-        figure_guard=True,
     ),
     # The reader's demand turned on them: "close the swimming baths and we'll close you".
     _p(
@@ -1115,7 +1114,7 @@ _VEILED: tuple[_Pattern, ...] = (
     _p(
         rf"(?P<q>(?:no|not one|not a single|none of (?:the|them|those|you)) (?:\w+ ){{0,2}}?(?:kid|child|lad|girl|boy"
         rf"|man|woman|one|person|family|muslim|jew|sikh|hindu|gay|lesbian|immigrant|migrant|refugee|{NAMED_GROUP})s?"
-        rf" (?:\w+ ){{0,6}}?in one piece"
+        rf" (?:\S+ ){{0,6}}?in one piece"
         rf"|(?:{YOU}|they|he|she) (?:won't|will not|wont|aren't going to|are not going to)(?: \w+){{1,5}}? in one piece)",
         0.85,
         "veiled threat",
@@ -1189,6 +1188,64 @@ _VEILED: tuple[_Pattern, ...] = (
         r"|bleed|bleeds|die|dies|pay with|pays with|gets? hurt|burn|burns))\b",
         0.85,
         "direct threat",
+        figure_guard=True,
+    ),
+    # The reader's smile, safety, time or insurance, in the words of menace.
+    _p(
+        r"(?P<q>(?:won't|will not|wont) be (?:smiling|laughing|so (?:smug|brave|cocky|gobby|clever|confident))\b"
+        r"[^.!?]{0,30}when (?:there's no (?:security|police|bodyguard|protection)|(?:we|i|the lads|they) (?:come knocking"
+        r"|come for (?:you|ya)|come round|catch (?:you|ya)|find (?:you|ya)|get (?:you|hold of you)|turn up at (?:yours"
+        r"|your))))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:your time's up|your time is up|you're finished|you're done)\b[^.!?]{0,30}[.!?,]* in more ways than"
+        r" one)",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>\bmaybe (?:your|ur) last (?:christmas|summer|birthday|year|week|day|everything|anything))(?= ?(?:$|[.!?]))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>(?:hope|better make sure|check) (?:you've got|you have|you got|your) (?:\w+ ){0,3}?insurance\b[^.!?]{0,40}"
+        r"(?:[.!?] )?(?:you're going to|you are going to|you'll|you might|you may|you will|you're gonna) need it)",
+        0.85,
+        "veiled threat",
+        traffic_guard=True,
+    ),
+    _p(
+        r"(?P<q>(?:you'll|you will|you're going to|you'd) need (?:a lot )?more than (?:a |your |the )?(?:ring doorbell"
+        r"|doorbell|camera|cctv|locks?|alarm|panic (?:button|alarm)|police|security|bodyguards?))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(r"(?P<q>scrap(?:e|ing) (?:bits of )?(?:you|him|her|them) (?:up )?off)", 0.9, "threat of harm"),
+    _p(
+        r"(?P<q>pay for (?:this|that|it) with (?:a lot )?more than (?:your|his|her) (?:seat|job|career|majority))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        r"(?P<q>next time (?:it'll|it will|it's going to|it is going to) be (?:the |your )(?:front door|house|car|office"
+        r"|windows?|you|kids|family|wife|husband))(?= ?(?:$|[.!?]))",
+        0.85,
+        "veiled threat",
+    ),
+    _p(
+        rf"(?P<q>(?:pray|hope|wish)\w* (?:that )?(?:someone|somebody|some \w+)(?: \w+)? (?:puts?|put) (?:{TARGET}|that"
+        r" \w+) (?:in the ground|in a box|six feet under|in hospital|in a coffin|in a wheelchair))",
+        0.9,
+        "wished harm",
+    ),
+    _p(
+        r"(?P<q>(?:leave|leaving|go home|going home|carried out|come out|coming out|sent back|sending them back)"
+        r" (?:\S+ ){0,4}?(?:on stretchers|in ambulances|in body bags|in coffins|in boxes))",
+        0.9,
+        "threat of harm",
         figure_guard=True,
     ),
     # Menace against a group, in the stock phrases for it.

@@ -721,3 +721,38 @@ def test_wishing_to_see_people_hanged_and_promising_suffering_are_threats(text):
 )
 def test_lights_fair_deals_and_dancing_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll be waiting at the end of the parade. With the lads. And we won't be clapping",
+        "Travellers who come back to the rec will be leaving on stretchers",
+        "Hope you've got good home insurance, Cllr. You might need it soon",
+        "Enjoy your last Christmas as a councillor. And maybe your last Christmas",
+        "You won't be smiling when we come knocking, Neil",
+        "Your time's up councillor. In more ways than one",
+        "Keep voting like that and you'll need more than a ring doorbell",
+        "You'll pay for this with a lot more than your seat",
+        "I'll be at the count with a surprise for you. You won't enjoy it.",
+        "They'll be scraping bits of you off the high street",
+        "Praying someone finally puts you in the ground before the budget",
+        "Shame about your fence last night. Next time it'll be the front door.",
+    ],
+)
+def test_veiled_threats_about_the_readers_smile_safety_time_and_home(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hope you've got good insurance on that car, the potholes on Elm Road will wreck it, you'll need it",
+        "You won't be smiling when we come to the surgery with our petition, Neil",
+        "My nan's time's up at the care home, in more ways than one, she's moving to her sister's",
+        "We're coming to the surgery Saturday with the kids and we won't be clapping if the bus is cut",
+        "Maybe your last Christmas as mayor, so enjoy the lights switch-on!",
+    ],
+)
+def test_petitions_potholes_and_last_christmases_in_office_are_not_threats(text):
+    assert "threat" not in categories(text)
