@@ -91,7 +91,7 @@ _DENOUNCE_RE = re.compile(
     r"|xenophob\w*|ableis[mt]\w*|ageis[mt]\w*|bigot\w*|hateful|hatred|hate speech|hate crimes?|disgust\w*"
     r"|disgrace\w*|shame\w*|ashamed|appall?\w*|vile|unacceptable|out of order|offensive|abhorrent"
     r"|condemn\w*|not ok(?:ay)?|no place|prejudice\w*|discriminat\w*|horrible|awful|sickening|shocking"
-    r"|i stand with|we stand with|solidarity|report(?:ed|ing)? (?:it|this|them|him|her)|abuse)\b"
+    r"|i stand with|we stand with|solidarity|(?:report|block|mut)(?:ed|ing|e)? (?:it|this|them|him|her)|abuse)\b"
 )
 _REPORTING = (
     r"(?:say|says|saying|said|call|calls|called|calling|tell|tells|telling|told|shout|shouts|shouted"
@@ -104,7 +104,7 @@ _REPORTED_RE = re.compile(rf"\b{_REPORTING}\b(?: \S+){{0,5}} ?$")
 # Frames that point at someone else's words without needing a denouncing word nearby.
 _ADDRESSING_HATER_RE = re.compile(
     r"\b(?:whoever|anyone who|anybody who|those who|people who|the person who|someone|somebody|the man who"
-    r"|the woman who|the people who) (?:\w+ )?(?:keeps? |kept )?(?:telling|tells|told|saying|says|said|calling"
+    r"|the woman who|the people who) (?:\w+ ){0,3}?(?:keeps? |kept )?(?:telling|tells|told|saying|says|said|calling"
     r"|calls|called|shouting|shouted|posting|posted|writing|wrote|chanting|chanted)\b"
     r"|\bcalled (?:me|us|my \w+|him|her|them)\b"
 )

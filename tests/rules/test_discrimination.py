@@ -458,3 +458,18 @@ def test_group_names_masked_or_respelt_to_dodge_a_filter(text, category):
 
 def test_a_masked_word_that_is_not_a_group_is_left_alone():
     assert 3 not in ENGINE.classify("The m*sic was awful and the s*und worse").rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Someone on Facebook said trans people are mentally ill, blocked them",
+        "Someone at the bus stop said Muslims are terrorists, reported it",
+    ],
+)
+def test_hate_reported_from_someone_and_blocked_or_reported_is_counter_speech(text):
+    assert 3 not in ENGINE.classify(text).rules
+
+
+def test_blocking_the_people_who_disagree_does_not_excuse_the_hate():
+    assert ENGINE.classify("Trans people are mentally ill, blocked anyone who disagrees").hit("transphobia") is not None
