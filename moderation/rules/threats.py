@@ -247,7 +247,9 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"\b(?:i'll|i will|we'll|we will|i'm|i am|we're|we are"
         rf"|ill)(?: be)?(?: the one)? (?P<q>waiting (?:for (?:{YOU}|her|him) )?"
-        r"(?:outside|after|in the car park|at (?:home|your|her|his)|by your)\w*)",
+        r"(?:outside|after|in the car park|at (?:home|your|her|his)|by your)\w*)"
+        # "waiting outside the chamber for the vote result": waiting for news, not for someone.
+        r"(?![^.!?]{0,30}\bfor the (?:vote|result|results|count|decision|announcement|verdict|bus|train|doors|start))",
         0.75,
         "veiled threat",
     ),
@@ -917,7 +919,7 @@ _SLANG_BEATING = (
     r"|kneecapping|glassing|bottling"
 )
 _SLANG_DONE = (
-    r"merked|sparked|spark(?:ed)? out|wellied|leathered|battered|twatted|decked|lamped|chinned|banged out|knocked out"
+    r"merked|sparked|spark(?:ed)? out|wellied|leathered|battered|twatted|decked|lamped|chinned|banged out|knocked out cold"
     r"|bodied|shanked|stabbed|shot|jumped|done over|done in|filled in|kicked in|glassed|bottled|knifed|kneecapped"
     r"|rushed by|set on|boxed (?:in|off)(?! by (?:traffic|cars|the))|dropped(?! (?:off|from|by|at|as|to|in|out|like"
     rf"|for|into|onto|down|back)\b)|(?:an? )?(?:proper |good |right |real )?(?:{_SLANG_BEATING})"

@@ -756,3 +756,16 @@ def test_veiled_threats_about_the_readers_smile_safety_time_and_home(text):
 )
 def test_petitions_potholes_and_last_christmases_in_office_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You'll get knocked out by the new library, it's stunning",
+        "We'll be waiting outside the chamber for the vote result, fingers crossed",
+        "The lads gave them a proper pasting at the darts",
+        "Our quiz team got a good hiding at the Red Lion",
+    ],
+)
+def test_praise_results_and_pub_games_in_the_words_of_violence_are_not_threats(text):
+    assert "threat" not in categories(text)
