@@ -107,22 +107,30 @@ def test_threats_are_recognised(judged):
         # Written blind by a twelfth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once with the engine before any change it prompted: 94.4%
         # overall, 95.2% threat recall, 3 false threats of 420 (implicit derogation 29%); threats
-        # 66.1% recall, 3 false threats of 120. Never trained on.
+        # 66.1% recall, 3 false threats of 120. Never trained on. Since used for development.
         ("functional_blind8.jsonl", 0.92, 0.95),
-        ("threats_blind9.jsonl", 0.94, 0.66),
+        ("threats_blind9.jsonl", 0.95, 0.84),
         # 750 cases by a writer of training data who saw neither the rules nor any set: implicit
         # and open hate, and threats against groups and people, half of them with no word of
         # violence. First scored with rules-2.3: 65.5% on hate (20% on implicit hate), 36.5% threat
         # recall. Since used for development (the reading of menace against a group), never to train
-        # the model. The hardest set here: the floors are its measured level.
-        ("hate_and_threats_written.jsonl", 0.65, 0.40),
+        # the model. The hardest set here: the floors are its measured level (rules-2.5: 66.5% on
+        # hate, 59.2% threat recall).
+        ("hate_and_threats_written.jsonl", 0.66, 0.58),
         # Written blind by a thirteenth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once, with rules-2.3 and rules-2.4, before anything else was
         # done with it: 92.9% overall both times; threat recall 35/42 then 37/42, false threats 0
         # then 2 of 420 (implicit derogation 36%); threats 90/180 then 101/180, 2 false threats of
-        # 120. Never trained on.
-        ("functional_blind9.jsonl", 0.92, 0.88),
-        ("threats_blind10.jsonl", 0.94, 0.55),
+        # 120. Never trained on. Since used for development (rules-2.5).
+        ("functional_blind9.jsonl", 0.92, 0.97),
+        ("threats_blind10.jsonl", 0.94, 0.77),
+        # Written blind by a fourteenth writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once, with rules-2.4 and rules-2.5, after the last change and
+        # before anything else was done with it: 92.0% then 92.2% overall; threat recall 36/42 both
+        # times, false threats 2 then 3 of 420 (implicit derogation 29%); threats 90/180 then
+        # 102/180, 7 false threats of 120 both times. Never trained on.
+        ("functional_blind10.jsonl", 0.91, 0.85),
+        ("threats_blind11.jsonl", 0.88, 0.56),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
