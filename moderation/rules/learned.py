@@ -130,7 +130,7 @@ _VIOLENCE_HINT = re.compile(
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
-    r"|the hard way|coming for|get what|deserve|suffer|pain|violence|violent|war(?!d|n| memorial)|fight|blast|bury"
+    r"|the hard way|coming for|get what|deserve|suffer|pain(?!t)|violence|violent|war(?!d|n| memorial)|fight|blast|bury"
     r"|buried|choke"
     r"|poison|do (?:\w+ ){1,5}in(?= ?(?:$|[.!?,;]))|(?<!fly-)(?<!fly )tip|throw|thrown|push|shove|lock|cage|chain"
     r"|whip|crucify"
@@ -203,6 +203,13 @@ _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
 _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:you |them |it )?")
 
 
+# A visit with an errand: "we'll be paying your surgery a visit on Saturday about the bins".
+_ERRAND = re.compile(
+    r"\bvisit\w*\b[^.!?]{0,40}\b(?:about|to (?:discuss|talk|ask|raise|show|drop off|hand in)|regarding"
+    r"|with (?:a |our |the )?(?:petition|question|complaint|forms?|letter))\b"
+)
+
+
 def _threat_worth_asking(s: str) -> bool:
     """Words of violence, and not one of the known harmless frames they come in."""
     found = [m for m in _VIOLENCE_HINT.finditer(s) if not _HARMLESS_USE.match(s, m.end())]
@@ -211,6 +218,8 @@ def _threat_worth_asking(s: str) -> bool:
     idioms = [m.span() for m in _IDIOM.finditer(s)]
     hints = [m.group() for m in found if not any(a <= m.start() < b for a, b in idioms)]
     if not hints:
+        return False
+    if all(h.startswith("visit") for h in hints) and _ERRAND.search(s):
         return False
     # "We'll crush you at the ballot box" is about votes and "Rovers will murder City" about goals;
     # a gun or a coffin next to an election or a match is not.

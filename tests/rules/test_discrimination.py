@@ -175,6 +175,11 @@ def rule_3(text: str) -> bool:
     return any(hit.rule == 3 for hit in ENGINE.classify(text).hits)
 
 
+def hate_of(text: str, category: str) -> bool:
+    hit = ENGINE.classify(text).hit(category)
+    return hit is not None and hit.rule == 3
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -313,8 +318,7 @@ def test_a_nationality_is_racism_not_sexism():
     ],
 )
 def test_a_question_asking_the_reader_to_agree_is_the_writers_own_hate(text, category):
-    hit = ENGINE.classify(text).hit(category)
-    assert hit is not None and hit.rule == 3
+    assert hate_of(text, category)
 
 
 @pytest.mark.parametrize(
@@ -327,7 +331,7 @@ def test_a_question_asking_the_reader_to_agree_is_the_writers_own_hate(text, cat
     ],
 )
 def test_questions_praise_and_counter_speech_about_a_group_stay_clean(text):
-    assert 3 not in ENGINE.classify(text).rules
+    assert not rule_3(text)
 
 
 def test_sarcastic_praise_does_not_hide_hate_from_the_second_reading():
@@ -358,8 +362,7 @@ def test_a_writer_who_counts_themselves_in_is_not_read_past_their_praise(monkeyp
     ],
 )
 def test_a_group_named_as_the_reason_is_implicit_derogation(text, category):
-    hit = ENGINE.classify(text).hit(category)
-    assert hit is not None and hit.rule == 3
+    assert hate_of(text, category)
 
 
 @pytest.mark.parametrize(
@@ -372,7 +375,7 @@ def test_a_group_named_as_the_reason_is_implicit_derogation(text, category):
     ],
 )
 def test_the_same_shapes_with_credit_or_no_group_are_not_hate(text):
-    assert 3 not in ENGINE.classify(text).rules
+    assert not rule_3(text)
 
 
 @pytest.mark.parametrize(
@@ -399,8 +402,7 @@ def test_more_nationalities_and_arrivals_are_named_groups(text):
     ],
 )
 def test_blame_takeover_and_a_group_pointed_at_without_its_name(text, category):
-    hit = ENGINE.classify(text).hit(category)
-    assert hit is not None and hit.rule == 3
+    assert hate_of(text, category)
 
 
 @pytest.mark.parametrize(
@@ -413,7 +415,7 @@ def test_blame_takeover_and_a_group_pointed_at_without_its_name(text, category):
     ],
 )
 def test_the_same_shapes_said_kindly_or_of_some_are_not_hate(text):
-    assert 3 not in ENGINE.classify(text).rules
+    assert not rule_3(text)
 
 
 @pytest.mark.parametrize(
@@ -425,8 +427,7 @@ def test_the_same_shapes_said_kindly_or_of_some_are_not_hate(text):
     ],
 )
 def test_a_group_unwanted_favoured_or_put_in_its_place(text, category):
-    hit = ENGINE.classify(text).hit(category)
-    assert hit is not None and hit.rule == 3
+    assert hate_of(text, category)
 
 
 @pytest.mark.parametrize(
@@ -438,7 +439,7 @@ def test_a_group_unwanted_favoured_or_put_in_its_place(text, category):
     ],
 )
 def test_wishes_for_a_group_and_pride_in_welcoming_it_are_not_hate(text):
-    assert 3 not in ENGINE.classify(text).rules
+    assert not rule_3(text)
 
 
 @pytest.mark.parametrize(
@@ -452,8 +453,7 @@ def test_wishes_for_a_group_and_pride_in_welcoming_it_are_not_hate(text):
     ],
 )
 def test_group_names_masked_or_respelt_to_dodge_a_filter(text, category):
-    hit = ENGINE.classify(text).hit(category)
-    assert hit is not None and hit.rule == 3
+    assert hate_of(text, category)
 
 
 def test_a_masked_word_that_is_not_a_group_is_left_alone():
@@ -468,7 +468,7 @@ def test_a_masked_word_that_is_not_a_group_is_left_alone():
     ],
 )
 def test_hate_reported_from_someone_and_blocked_or_reported_is_counter_speech(text):
-    assert 3 not in ENGINE.classify(text).rules
+    assert not rule_3(text)
 
 
 def test_blocking_the_people_who_disagree_does_not_excuse_the_hate():

@@ -769,3 +769,14 @@ def test_petitions_potholes_and_last_christmases_in_office_are_not_threats(text)
 )
 def test_praise_results_and_pub_games_in_the_words_of_violence_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll be paying your surgery a visit on Saturday about the bins",
+        "Next time it'll be the front door that gets painted, the council promised",
+    ],
+)
+def test_a_visit_with_an_errand_and_a_painted_door_are_not_read_for_threats(text):
+    assert "threat" not in categories(text)
