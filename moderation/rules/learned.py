@@ -27,6 +27,7 @@ from moderation.rules.groups import (
     reports_speech,
     speaks_as_member,
 )
+from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model
 from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
@@ -234,6 +235,15 @@ def _threat_worth_asking(s: str) -> bool:
     return not any(NOT_VIOLENCE_AFTER.search(s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
 
 
+# Worry for a group's safety ("it's dangerous for gay people to walk home on that road at night,
+# we need lighting"): the model hears hate and menace in it; neither is read from the model.
+_CONCERN = re.compile(
+    rf"\b(?:dangerous|unsafe|not safe|risky|scary|frightening) for (?:\w+ ){{0,2}}?(?:{ANY_GROUP})\b"
+    r"|\b(?:need|needs|want|deserve) (?:more |better )?(?:lighting|street ?lights|police|policing|cctv|patrols"
+    r"|protection|safe spaces?)\b"
+)
+
+
 def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_found: bool) -> list[Cue]:
     """Hate and threats the rules missed, read by the hate-and-threat model.
 
@@ -246,7 +256,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # ("people who say Muslims are ... should be ashamed"), and must be surer of one with a
     # negation ("Muslims are not terrorists" against "gay people don't deserve children").
     named = group_mentioned(said)
-    if named in _UNREAD_CATEGORIES:
+    if named in _UNREAD_CATEGORIES or (named is not None and not hate_found and _CONCERN.search(said.text)):
         named = None
     vetoed = named is not None and bool(_PRAISE.search(said.text) or reported_or_quoted(doc))
     group = None if vetoed else named

@@ -473,3 +473,32 @@ def test_hate_reported_from_someone_and_blocked_or_reported_is_counter_speech(te
 
 def test_blocking_the_people_who_disagree_does_not_excuse_the_hate():
     assert ENGINE.classify("Trans people are mentally ill, blocked anyone who disagrees").hit("transphobia") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I wouldn't eat food cooked by a Muslim", "religion"),
+        ("A disabled person as PM? Don't make me laugh", "ableism"),
+        ("Black people are naturally better at crime", "racism"),
+        ("It's wrong for gay people to adopt", "homophobia"),
+        ("We need to stop letting immigrants in", "racism"),
+    ],
+)
+def test_a_group_shunned_mocked_or_denied_its_rights(text, category):
+    assert hate_of(text, category)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's wrong for disabled people to be denied access to the pool",
+        "Stop letting refugees sleep in the cold, open the hall",
+        "A woman as mayor? Brilliant news, congratulations",
+        "It's dangerous for gay people to walk home on that road at night, we need lighting",
+    ],
+)
+def test_rights_defended_and_worry_for_a_groups_safety_are_not_hate(text):
+    verdict = ENGINE.classify(text)
+    assert 3 not in verdict.rules
+    assert verdict.hit("threat") is None
