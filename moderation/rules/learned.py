@@ -157,7 +157,8 @@ _MENACE_HINT = re.compile(
     r"|tick tock|be a (?:shame|pity)|just saying|just so you know|thought you should know|friendly (?:tip|advice"
     r"|warning)|just advice|remember that|mark my words|think (?:very )?carefully|have a think|think about (?:them"
     r"|your)|consequences|they'll learn|you'll learn|one way or another|long memor|nothing (?:left )?to lose"
-    r"|on your own|after dark|lonely|nobody would|no one would)"
+    r"|on your own|after dark|lonely|nobody would|no one would|won't like (?:it|how|what)|won't be standing"
+    r"|then we come|alive\b)"
 )
 
 

@@ -780,3 +780,20 @@ def test_praise_results_and_pub_games_in_the_words_of_violence_are_not_threats(t
 )
 def test_a_visit_with_an_errand_and_a_painted_door_are_not_read_for_threats(text):
     assert "threat" not in categories(text)
+
+
+def test_menace_left_unsaid_is_read_by_the_second_reading():
+    threat = ENGINE.classify("You've got till Friday. Then we come to you").hit("threat")
+    assert threat is not None and "text model" in threat.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You won't like it, but the bins are going fortnightly from April",
+        "We'll sort the agenda, then we come to you for questions",
+        "The market feels alive again, well done everyone",
+    ],
+)
+def test_bad_news_agendas_and_a_lively_market_are_not_threats(text):
+    assert "threat" not in categories(text)
