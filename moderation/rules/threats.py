@@ -1478,7 +1478,33 @@ _PATTERNS = _PATTERNS + _IMPLIED + _VEILED
 _PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
 
 
+# The joke told in the shape of a veiled threat gives itself away with something concrete and kind:
+# "you'll get what's coming to you: a thank you card", "we know where you live, pop round for a
+# cuppa". Only the weaker readings (below 0.9) give way to it, never with a weapon or a word of
+# violence in the reply, and never when the kind thing is denied ("and it won't be a petition").
+_KIND_REVEAL = re.compile(
+    r"\b(?:cuppa|cup of tea|flasks? of tea|bbq|barbecue|street party|surprise party|birthday party|award|brownies"
+    r"|biscuits|petition|survey forms?|placards|peaceful protest|congratulations|well deserved|best speech|gazebo"
+    r"|pantomime|parking ticket|signed copy|thank you card|thank-you card)\b"
+)
+_DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bnor|\binstead of|\brather than)\b(?:\W+\w+){0,3}\W*$")
+_WEAPON_OR_VIOLENCE = re.compile(
+    rf"\b(?:{VIOLENT}|bats?|knife|knives|petrol|acid|bricks?|guns?|hammers?|crowbars?|machetes?|axes?|fire|blood)\b"
+)
+
+
+def _a_joke(s: str, cues: list[Cue]) -> bool:
+    if not cues or max(c.score for c in cues) >= 0.9 or _WEAPON_OR_VIOLENCE.search(s):
+        return False
+    return any(not _DENIED_BEFORE.search(s[max(0, m.start() - 30) : m.start()]) for m in _KIND_REVEAL.finditer(s))
+
+
 def detect(doc: Document) -> list[Cue]:
+    cues = _threat_cues(doc)
+    return [] if _a_joke(doc.text, cues) else cues
+
+
+def _threat_cues(doc: Document) -> list[Cue]:
     cues = _doxxing(doc) + _emoji_threat(doc)
     for view, (s, _) in enumerate(doc.views):
         for regex, pattern in _PATTERN_SET.candidates(s):

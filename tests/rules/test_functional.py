@@ -196,13 +196,14 @@ def test_a_threat_against_a_group_is_also_a_threat():
 # 950 ordinary replies to councillors by the same writer, in the shapes that fool a reader of
 # threats and hate: the future tense, "you deserve", someone's routine or address, violent idioms,
 # people naming their own identity, and jokes built like veiled threats ("you'll get what's coming
-# to you: a thank-you card"). The measured level: 23 false threats (most of them the jokes, which a
-# moderator clears in a second) and 7 false hate flags.
+# to you: a thank-you card"). The measured level: 14 false threats (most of them jokes, which a
+# moderator clears in a second; 23 before a joke that gives itself away was read as one) and 7
+# false hate flags.
 @pytest.mark.parametrize("opening", ["", "@cllr_amos @ward3news "], ids=["as written", "opened by handles"])
 def test_ordinary_replies_are_rarely_flagged(opening):
     engine = Engine()
     cases = [json.loads(x) for x in CASES.with_name("ordinary_replies.jsonl").read_text().splitlines() if x]
     assert len(cases) == 950 and not any(c["hateful"] or c["threat"] for c in cases)
     verdicts = [engine.classify(opening + c["text"]) for c in cases]
-    assert sum(v.hit("threat") is not None for v in verdicts) <= 25
+    assert sum(v.hit("threat") is not None for v in verdicts) <= 16
     assert sum(3 in v.rules for v in verdicts) <= 8

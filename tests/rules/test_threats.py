@@ -797,3 +797,28 @@ def test_menace_left_unsaid_is_read_by_the_second_reading():
 )
 def test_bad_news_agendas_and_a_lively_market_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're coming for you next week... with a tray of brownies to say thanks for the new bench",
+        "You'll get what's coming to you: a well deserved thank you card from the allotment society",
+        "Someone is going to pay you a visit this week, the Chamber of Commerce want to give you an award!",
+        "I know where your office is and I'll be bringing round the completed survey forms tomorrow",
+    ],
+)
+def test_a_joke_in_the_shape_of_a_veiled_threat_gives_itself_away(text):
+    assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keep ignoring us and see what turns up on your doorstep. It won't be a petition.",
+        "We're coming for you next week, and it won't be with a petition",
+        "I know where your office is. Bring your placards, we'll bring the bats",
+    ],
+)
+def test_a_kind_word_denied_or_next_to_a_weapon_does_not_excuse_a_threat(text):
+    assert "threat" in categories(text)
