@@ -81,13 +81,13 @@ def detect(doc: Document) -> list[Cue]:
     if found is None:
         aside = _ASIDE.search(s)
         found = aside if aside is not None and _TROPE.search(s) else None
+    coded = _CODED.search(s)  # read below only with crime, and only if no group is named
     if found is None:
-        found = _CODED.search(s)  # named below only with crime, and only if no group is named
+        found = coded
     if found is None or _PRAISE.search(s) or denounces(s) or reported_or_quoted(doc):
         return []
     category = group_mentioned(doc)
-    coded = _CODED.search(s) if category is None else None
-    if coded is not None and _CRIME.search(s):
+    if category is None and coded is not None and _CRIME.search(s):
         category = _CODED_CATEGORY.get(coded.group("a") or coded.group("b"), "racism")
         found = coded
     # "Old" is too common a word ("a 7 week old", "typical and old") to carry an insinuation.

@@ -256,6 +256,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # without praise ("we're lucky to have them") or words that report or answer someone else's
     # ("people who say Muslims are ... should be ashamed"), and must be surer of one with a
     # negation ("Muslims are not terrorists" against "gay people don't deserve children").
+    reported = reports_speech(doc)
+    negation = negated(said)
     named = group_mentioned(said)
     if named in _UNREAD_CATEGORIES or (named is not None and not hate_found and _CONCERN.search(said.text)):
         named = None
@@ -269,18 +271,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # neighbours?" scores 0.97) or from a writer who counts themselves in ("as a gay man ...
     # thank you"), which also keeps the model off most thank-yous.
     overruled = (
-        named
-        if vetoed and not hate_found and not reports_speech(doc) and not negated(said) and not speaks_as_member(said)
-        else None
+        named if vetoed and not hate_found and not reported and not negation and not speaks_as_member(said) else None
     )
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
-    want_threat = not threat_found and not reports_speech(doc) and _threat_worth_asking(said.text)
+    threat_readable = not threat_found and not reported
+    want_threat = threat_readable and _threat_worth_asking(said.text)
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
     # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
     want_menace = group is not None and not threat_found and not want_threat
-    want_veiled = (
-        not threat_found and not want_threat and not reports_speech(doc) and bool(_MENACE_HINT.search(said.text))
-    )
+    want_veiled = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))
     if category is None and overruled is None and not want_threat and not want_menace and not want_veiled:
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
@@ -289,7 +288,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     hate, threat = scores[0]
     limits = group_head.thresholds()
     cues: list[Cue] = []
-    hate_floor = NEGATED_HATE_FLOOR if negated(said) else GROUP_HATE_FLOOR
+    hate_floor = NEGATED_HATE_FLOOR if negation else GROUP_HATE_FLOOR
     # The reply is hate against a named group (found by the rules or read here).
     hated = group is not None and (hate_found or hate >= hate_floor)
     threat_limit = limits.get("threat", 1.0)
