@@ -51,6 +51,10 @@ GROUPS: dict[str, str] = {
 
 GROUP_PATTERNS: dict[str, str] = {category: alternation(words) for category, words in GROUPS.items()}
 ANY_GROUP = alternation("|".join(GROUPS.values()))
+# A protected group named, without the words that are also ordinary phrases ("the old cinema", "pride in").
+NAMED_GROUP = alternation(
+    "|".join(w for words in GROUPS.values() for w in words.split("|") if w not in {"the old", "pride", "gay pride"})
+)
 _GROUP_FULL = [(category, re.compile(pattern)) for category, pattern in GROUP_PATTERNS.items()]
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from moderation.rules.context import contest, electoral
 from moderation.rules.groups import negated, reports_speech
-from moderation.rules.lexicon import ANY_GROUP, GROUPS
+from moderation.rules.lexicon import ANY_GROUP, NAMED_GROUP
 from moderation.rules.normalise import MENTION_RE, Document
-from moderation.rules.patterns import PatternSet, alternation, matches, phrase, scan
+from moderation.rules.patterns import PatternSet, matches, phrase, scan
 from moderation.rules.verdict import Cue
 
 YOU = r"(?:you|u|ya|yah|ye|youse|yous)"
@@ -909,10 +909,6 @@ _IMPLIED: tuple[_Pattern, ...] = (
 # the baths and we'll close you").
 _BLOW = (
     r"(?:fist|fists|boot|brick|bricks|smack|punch|bat|bottle|glass|knife|blade|right hander|headbutt|hammer|crowbar)"
-)
-# A protected group named, without the words that are also ordinary phrases ("the old cinema", "pride in").
-NAMED_GROUP = alternation(
-    "|".join(w for words in GROUPS.values() for w in words.split("|") if w not in {"the old", "pride", "gay pride"})
 )
 _SLANG_BEATING = (
     r"doing|pasting|shoeing|kicking|hiding|beating|battering|going over|seeing to|hammering|leathering|slap|smack"
