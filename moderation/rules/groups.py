@@ -564,7 +564,7 @@ _MANNER = "".join(
     f"(?<!{verb} )" for verb in ("die", "dies", "died", "dying", "run", "ran", "go", "went", "came", "left")
 )
 GERUND_REPORTER = re.compile(
-    r"\b(?:saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
+    r"\b(?:(?<!just )(?<!jus )(?<!only )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
     r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to say|to call|to claim|to suggest"
@@ -582,7 +582,7 @@ _THIRD_PARTY = (
 )
 _OTHER_SUBJECT = rf"(?:you|u|anyone|anybody|whoever|who|your \w+|{_THIRD_PARTY})"
 _COUNTER_BEFORE = re.compile(
-    rf"\b{_OTHER_SUBJECT} (?:\w+ ){{0,3}}?{_REPORTER}\b"
+    rf"\b(?<!only one ){_OTHER_SUBJECT} (?:\w+ ){{0,3}}?{_REPORTER}\b"
     r"|\b(?:how can|how could|how dare|who) (?:you|anyone|anybody|people|they|he|she"
     r"|somebody|someone|these people|some people|your|a) \b"
     r"|\bthe (?:idea|notion|claim|lie|myth|view|suggestion|belief|argument|assumption|stereotype|trope"
@@ -592,7 +592,7 @@ _COUNTER_BEFORE = re.compile(
     r"|replies|jokes|abuse|hate|slurs|insults) (?:like|such as|saying|that say|that said|calling|claiming)\b"
     r"|\bif (?:you|anyone|anybody|someone|somebody|people|u) (?:\w+ ){0,2}?(?:think|thinks|believe|believes"
     r"|say|says|agree|agrees|reckon|reckons|feel|feels)\b"
-    r"|\b(?:stop|quit|enough of|enough with|no more|sick of people|tired of people|fed up of people"
+    r"|\b(?:(?<!won't )(?<!wont )(?<!never )(?<!will not )stop|quit|enough of|enough with|no more|sick of people|tired of people|fed up of people"
     r"|fed up with people|sick of hearing|tired of hearing|sick of seeing|tired of seeing|sick of reading"
     r"|disgusted to see|disgusted to read|sad to see|shocked to see|appalled to see|horrified to see) "
     r"(?:\w+ ){0,2}?(?:saying|calling|claiming|pretending|suggesting|spreading|implying|posting|tweeting"
@@ -1026,6 +1026,28 @@ _ENDORSE = re.compile(
 )
 
 
+# Scare quotes: a group's name, or a word said in its defence, quoted to sneer at it (trans "women",
+# another dinghy of "refugees", "fleeing war"). The words are the writer's own, not a quotation,
+# unless the reply also says who said them.
+_SCARE_WORD = re.compile(
+    r"(?:an? |the |so-called )?(?:refugees?|asylum seekers?|migrants?|women|woman|ladies|lady|girls?|men|man|lads?"
+    r"|boys?|children|child|kids|teenagers|minors?|unaccompanied minors?|famil(?:y|ies)|students?|doctors?"
+    r"|engineers?|professionals?|skilled workers?|newcomers|new arrivals|british|english|citizens?|community"
+    r"|communities|culture|cultural|religion of peace|peaceful|vibrant|diversity|diverse|enrich\w*"
+    r"|fleeing (?:war|persecution)|persecuted|vulnerable|genuine|marriage|wife|wives|husband)"
+)
+_REPORTER_RE = re.compile(rf"\b{_REPORTER}\b")
+
+
+def scare_quotes_only(doc: Document) -> bool:
+    """Every quotation in the reply is a scare quote: a few words of _SCARE_WORD, and no one said to
+    have said them."""
+    quoted = [(m.group(1) or m.group(2) or "").strip(" .,!?") for m in _QUOTES.finditer(doc.plain)]
+    if not quoted or not all(len(q.split()) <= 3 and _SCARE_WORD.fullmatch(q) for q in quoted):
+        return False
+    return _REPORTER_RE.search(_QUOTES.sub(" ", doc.plain)) is None
+
+
 def unquoted(doc: Document) -> Document:
     """The reply with quoted words blanked out when it quotes them to report or condemn them.
 
@@ -1040,7 +1062,7 @@ def unquoted(doc: Document) -> Document:
     if not spans:
         return doc
     outside = _QUOTES.sub(" ", folded)
-    if len(re.findall(r"[a-z]{2,}", outside)) < 2 or _ENDORSE.search(outside):
+    if len(re.findall(r"[a-z]{2,}", outside)) < 2 or _ENDORSE.search(outside) or scare_quotes_only(doc):
         return doc
     # Blank by the plain view's map back to the original characters.
     chars = list(original)
@@ -1062,7 +1084,9 @@ def group_mentioned(doc: Document) -> str | None:
 
 def reports_speech(doc: Document) -> bool:
     """The reply quotes someone ("...") or reports what someone said or did ("saying", "calling")."""
-    return '"' in doc.text or GERUND_REPORTER.search(doc.text) is not None
+    if GERUND_REPORTER.search(doc.text) is not None:
+        return True
+    return '"' in doc.text and not scare_quotes_only(doc)
 
 
 _THIRD_PARTY_SAID = re.compile(rf"\b{_THIRD_PARTY} (?:\w+ ){{0,3}}?{_REPORTER}\b")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.rules import Engine
+from moderation.rules.groups import reported_or_quoted, unquoted
 from moderation.rules.insinuation import detect
 from moderation.rules.normalise import Document
 
@@ -57,3 +58,33 @@ def test_the_hit_says_it_is_an_insinuation_and_quotes_the_nudge():
 )
 def test_named_groups_without_a_stereotype_or_with_condemnation_are_not_insinuations(text):
     assert not detect(Document(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Three new Albanian families on Kiln Lane and my shed's been done twice. Just saying.",
+        'Another boatload of "refugees" booked into the Grand on the seafront. All lads, all with phones.',
+        'So a trans "woman" is running the girls\' football club now. Keep an eye on your daughters.',
+        "I see the Romanians have put in for another car wash. They won't stop till the whole parade is theirs.",
+    ],
+)
+def test_the_writers_own_nudge_is_not_taken_for_a_report_of_someone_elses(text):
+    # "just saying" is the writer's aside; a group's name in scare quotes is a sneer, not a quotation;
+    # "won't stop till" does not tell anyone to stop.
+    doc = Document(text)
+    assert not reported_or_quoted(doc)
+    assert unquoted(doc).text == doc.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He called my neighbour a "paki" outside the chip shop. Reported it to the police.',
+        'They keep calling the families at the Grand "invaders". They\'re children and their mums.',
+        'People saying "refugees" like it\'s a dirty word should meet the lads at the Grand.',
+        "Stop saying the Travellers took the bikes, the CCTV shows it was kids from the Moor.",
+    ],
+)
+def test_quotations_and_reports_stay_someone_elses_words(text):
+    assert reported_or_quoted(Document(text))
