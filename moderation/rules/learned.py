@@ -112,8 +112,9 @@ _UNREAD_CATEGORIES = frozenset({"ageism"})
 GROUP_THREAT_FLOOR = 0.8
 # Menace against a protected group with no word of violence: only in a reply that is also hate
 # (found by the rules or by this model), and only from this floor; 0.8 let in "give it ten years
-# and the Pakistanis will be running this council" (hateful, not a threat).
-GROUP_MENACE_FLOOR = 0.9
+# and the Pakistanis will be running this council" (hateful, not a threat), and the model trained on
+# sets 1-13 reads hate that foretells harm ("they'll rob the place blind") as menace up to 0.94.
+GROUP_MENACE_FLOOR = 0.95
 # A word of violence in a reply that is hate against a named group ("if they open a mosque in our
 # village there'll be blood on the streets") needs less certainty to read as a threat.
 HATED_THREAT_FLOOR = 0.6
@@ -127,7 +128,9 @@ _VIOLENCE_HINT = re.compile(
     r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
     r"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you"
-    r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|end up|regret"
+    r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|regret"
+    r"|end up(?! (?:sitting|standing|queuing|waiting|paying|parking|walking|driving|using|spending|buying"
+    r"|moving|living|working|staying|voting|going)\b)"
     r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
@@ -159,6 +162,25 @@ _MENACE_HINT = re.compile(
     r"|your)|consequences|they'll learn|you'll learn|one way or another|long memor|nothing (?:left )?to lose"
     r"|on your own|after dark|lonely|nobody would|no one would|won't like (?:it|how|what)|won't be standing"
     r"|then we come|alive\b)"
+    # The time and place of it, watched or waited for ("one of these nights", "no cameras in that
+    # corner", "your reg plate", "a knock on the door at 3am"), and what is promised ("you'll find
+    # out", "what happens next is on you", "enjoy your last surgery").
+    r"|\b(?:one eye open|(?:won't|will not|wont|never) see (?:it|us|me|this|that) coming"
+    r"|lights out|watch (?:yourself|yer ?self|your step)|(?:be|stay) careful|(?:you'll )?be sorry"
+    r"|your last (?:surgery|meeting|day|week|chance|warning)"
+    r"|enjoy (?:your|it|the) (?:last(?! (?:term|few|months?|years?|election))|while)"
+    r"|see how (?:fast|far|long|brave|tough)|police protection|bodyguard|minders|(?:no )?cameras"
+    r"|(?:follow|followed|following) you|walk(?:ing)? home|your (?:walk|way) home|on your way home|pick a day"
+    r"|one of these (?:days|nights)|one day|in person|(?:you'll|you will|youll) (?:find out|learn|see|know when)"
+    r"|coming (?:your way|to you|for you)|won't last|nobody(?:'s| is) safe|won't be safe|not safe"
+    r"|knock on (?:the|your) door|doorstep|make an example|just the start|treatment|what happens next"
+    r"|out of my hands|on your head|(?:don't|never) forget|enemies|hearing from (?:me|us)|wish you(?:'d| had)"
+    r"|short lives|(?:go|gone) missing|a visitor|visitors|(?:we'll )?be waiting|find you|found you"
+    r"|your (?:reg|number plate|route|school run|street|address)|(?:seen|saw) (?:you|your)|watching you"
+    r"|we(?:'re| are) watching|eventually|your time will come|card is marked"
+    r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
+    r"|the old fashioned way|old days|(?:their|our) own hands|very long night|taste of|reminder"
+    r"|when the sun goes down|at night|[234] ?am)\b"
 )
 
 
@@ -166,7 +188,7 @@ _PRAISE = re.compile(
     r"\b(?:happy (?:pride|eid|diwali|vaisakhi|hanukkah|holi|lunar new year|black history month)"
     r"|thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
-    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity)\b"
+    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of)\b"
 )
 
 
@@ -209,7 +231,26 @@ _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:
 _ERRAND = re.compile(
     r"\bvisit\w*\b[^.!?]{0,40}\b(?:about|to (?:discuss|talk|ask|raise|show|drop off|hand in)|regarding"
     r"|with (?:a |our |the )?(?:petition|question|complaint|forms?|letter))\b"
+    # A visit paid by the politician or a service: "every voter got a visit from their councillor".
+    r"|\bvisits? from (?:their|your|the|a|an|our) (?:local )?(?:councillors?|mps?|candidates?|team|health visitor"
+    r"|nurse|midwife|social worker|housing officer|inspector|santa|father christmas)\b"
 )
+
+
+# A cook's knives: "🔪🔪 what a knife roll", "new chef's knife for the Sunday roast".
+_KITCHEN = re.compile(
+    r"\bknife (?:roll|block|set|skills|sharpener|sharpening)\b|\b(?:chef'?s|carving|bread|paring|kitchen) knife\b"
+)
+_BLADE = re.compile(r"knife|knives|blade|sharp|\U0001f52a")
+
+
+def _harm_without_a_doer(s: str) -> bool:
+    """Danger on the roads with no one doing it ("your kids will get hurt on that junction"), or harm
+    to anyone asked about in a reply that speaks to no one: a worry, read neither for violence nor
+    for a veiled threat."""
+    if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
+        return True
+    return bool(_ANYONE_HARMED.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s))
 
 
 def _threat_worth_asking(s: str) -> bool:
@@ -223,15 +264,15 @@ def _threat_worth_asking(s: str) -> bool:
         return False
     if all(h.startswith("visit") for h in hints) and _ERRAND.search(s):
         return False
+    if _KITCHEN.search(s) and all(_BLADE.fullmatch(h) for h in hints):
+        return False
     # "We'll crush you at the ballot box" is about votes and "Rovers will murder City" about goals;
     # a gun or a coffin next to an election or a match is not.
     if speaks_of_elections(s) and all(_ELECTORAL_FIGURE.match(h) for h in hints):
         return False
     if speaks_of_contest(s) and all(_ELECTORAL_FIGURE.match(h) or _CONTEST_FIGURE.match(h) for h in hints):
         return False
-    if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
-        return False
-    if _ANYONE_HARMED.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s):
+    if _harm_without_a_doer(s):
         return False
     return not any(NOT_VIOLENCE_AFTER.search(s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
 
@@ -242,6 +283,21 @@ _CONCERN = re.compile(
     rf"\b(?:dangerous|unsafe|not safe|risky|scary|frightening) for (?:\w+ ){{0,2}}?(?:{ANY_GROUP})\b"
     r"|\b(?:need|needs|want|deserve) (?:more |better )?(?:lighting|street ?lights|police|policing|cctv|patrols"
     r"|protection|safe spaces?)\b"
+)
+
+
+# "Would be a shame if the library closed": a shame that befalls a thing, with no one named and
+# nothing said to happen to anyone ("be a shame if anything happened to your car" is read).
+_SHAME_FOR_A_THING = re.compile(
+    r"^(?!.*\b(?:you|your|ya|ur|u|him|her|them|his|their|they|he|she|happen\w*)\b)(?=.*\bbe a (?:shame|pity)\b)"
+)
+# Counter-speech that denies a slur's claim ("it's a myth that disabled people are a drain") and
+# praise that is plainly meant ("a credit to the town"): the model's reading of hate does not
+# overrule them.
+_DENIED_OR_CREDITED = re.compile(
+    r"\b(?:a myth|the myth|a lie|the lie|lies|untrue|not true|nonsense|rubbish|bollocks|false|racist|sexist"
+    r"|bigoted|ignorant|offensive|hateful) (?:that|to say|to claim|to suggest|to think)\b"
+    r"|\bthe (?:idea|notion|claim|stereotype|trope|smear) that\b|\bcredit to\b"
 )
 
 
@@ -271,7 +327,14 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # neighbours?" scores 0.97) or from a writer who counts themselves in ("as a gay man ...
     # thank you"), which also keeps the model off most thank-yous.
     overruled = (
-        named if vetoed and not hate_found and not reported and not negation and not speaks_as_member(said) else None
+        named
+        if vetoed
+        and not hate_found
+        and not reported
+        and not negation
+        and not speaks_as_member(said)
+        and not _DENIED_OR_CREDITED.search(said.text)
+        else None
     )
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
     threat_readable = not threat_found and not reported
@@ -279,7 +342,13 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
     # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
     want_menace = group is not None and not threat_found and not want_threat
-    want_veiled = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))
+    want_veiled = (
+        threat_readable
+        and not want_threat
+        and bool(_MENACE_HINT.search(said.text))
+        and not _harm_without_a_doer(said.text)
+        and not _SHAME_FOR_A_THING.search(said.text)
+    )
     if category is None and overruled is None and not want_threat and not want_menace and not want_veiled:
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)

@@ -1481,7 +1481,7 @@ _PATTERN_SET = PatternSet((p.regex, p) for p in _PATTERNS)
 _KIND_REVEAL = re.compile(
     r"\b(?:cuppa|cup of tea|flasks? of tea|bbq|barbecue|street party|surprise party|birthday party|award|brownies"
     r"|biscuits|petition|survey forms?|placards|peaceful protest|congratulations|well deserved|best speech|gazebo"
-    r"|pantomime|parking ticket|signed copy|thank you card|thank-you card)\b"
+    r"|pantomime|parking ticket|signed copy|thank you card|thank-you card|signatures|banners|leaflets)\b"
 )
 _DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno|\bnever|\bnor|\binstead of|\brather than)\b(?:\W+\w+){0,3}\W*$")
 _WEAPON_OR_VIOLENCE = re.compile(

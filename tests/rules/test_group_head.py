@@ -68,11 +68,22 @@ def test_thresholds_were_chosen_on_validation_and_are_probabilities():
 
 
 def test_the_model_never_trains_on_the_sets_that_measure_it():
-    # Sets 1-10 train it; set 11 and the sets written after it measure it.
-    assert {"functional_blind2", "functional_blind6", "threats_blind6", "functional_blind7"} <= set(FUNCTIONAL_SETS)
-    assert {"threats_blind8", "functional_blind8", "threats_blind9"} <= set(MEASURING_SETS)
+    # Sets 1-13 train it; set 14 and the sets written after it measure it, with the written
+    # development sets (hate and threats, ordinary replies).
+    assert {"functional_blind2", "functional_blind6", "threats_blind6", "threats_blind10"} <= set(FUNCTIONAL_SETS)
+    assert {"functional_blind10", "threats_blind11", "hate_and_threats_written", "ordinary_replies"} <= set(
+        MEASURING_SETS
+    )
     assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
-    assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {"group_cases", "threat_cases"}
+    assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {
+        "group_cases",
+        "group_cases_implicit",
+        "threat_cases",
+        "threat_cases_groups",
+        "threat_cases_persons",
+        "ordinary_cases_lookalike",
+        "contrast_cases",
+    }
     trained = {" ".join(case["text"].casefold().split()) for case in written_cases()}
     assert len(trained) > 4_000
     assert not trained & measuring_texts()
@@ -229,3 +240,63 @@ def test_a_missing_or_different_file_is_refused(tmp_path):
     impostor.write_bytes(b"not a model")
     with pytest.raises(EncoderHeadUnavailable, match="SHA-256"):
         GroupHead(impostor)
+
+
+def _model_says(monkeypatch, hate: float, threat: float) -> None:
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: [(hate, threat)] * len(texts))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One of these nights someone's going to follow you home from the count, councillor.",
+        "Got your reg plate now. Pick a day.",
+        "No cameras in the multi-storey, are there? See you after the budget vote.",
+        "What happens next is on you, Cllr. We did ask nicely.",
+    ],
+)
+def test_the_time_and_place_watched_or_a_promise_is_read_for_a_veiled_threat(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.9)
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "veiled threat" in hit.reason
+
+
+def test_a_veiled_threat_the_model_reads_in_a_stock_phrase_of_menace(engine):
+    hit = engine.classify("One of these nights someone's going to follow you home from the count, councillor.").hit(
+        "threat"
+    )
+    assert hit is not None and "text model" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Danger with no one doing it, a shame that befalls a thing, a visit the politician pays,
+        # a cook's knives, and "end up" doing something ordinary.
+        "How would you feel if your kids got knocked over on that junction? Sort the crossing.",
+        "Would be a shame if the lido shut, it's where half the town learnt to swim.",
+        "Every family on the estate should get a visit from their councillor before the vote.",
+        "@HotelChefSam 🔪🔪 the new knife roll is gorgeous",
+        "Half the pensioners end up queuing in the rain because the shelter's gone.",
+    ],
+)
+def test_worries_and_ordinary_errands_are_not_put_to_the_model_as_threats(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.99)
+    assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It's a myth that Travellers leave every site in a mess, ours is spotless.",
+        "The Polish lads at the garage are a credit to Kettering.",
+    ],
+)
+def test_the_model_does_not_overrule_a_denial_or_plain_credit(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.99, 0.01)
+    assert 3 not in engine.classify(text).rules
+
+
+def test_the_model_may_still_overrule_praise_that_is_sarcasm(monkeypatch, engine):
+    _model_says(monkeypatch, 0.99, 0.01)
+    assert 3 in engine.classify("Lovely little town, shame about all the Poles now").rules
