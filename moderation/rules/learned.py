@@ -180,7 +180,8 @@ _MENACE_HINT = re.compile(
     r"|we(?:'re| are) watching|eventually|your time will come|card is marked"
     r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
     r"|the old fashioned way|old days|(?:their|our) own hands|very long night|taste of|reminder"
-    r"|when the sun goes down|at night|[234] ?am)\b"
+    r"|when the sun goes down|at night|[234] ?am|see (?:you|ye|ya) outside|make your life (?:hell|a misery)"
+    r"|send (?:you|them|him|her) back)\b"
 )
 
 
@@ -317,8 +318,10 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     named = group_mentioned(said)
     if named in _UNREAD_CATEGORIES or (named is not None and not hate_found and _CONCERN.search(said.text)):
         named = None
-    vetoed = named is not None and bool(_PRAISE.search(said.text) or reported_or_quoted(doc))
+    answered = named is not None and reported_or_quoted(doc)
+    vetoed = named is not None and bool(answered or _PRAISE.search(said.text))
     group = None if vetoed else named
+    member = vetoed and speaks_as_member(said)
     category = None if hate_found else group
     # Praise can be sarcasm ("lovely little town, shame about all the Poles now") and "you can
     # tell" or "don't you think" are not always someone else's words: past those, the model may
@@ -332,7 +335,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not hate_found
         and not reported
         and not negation
-        and not speaks_as_member(said)
+        and not member
         and not _DENIED_OR_CREDITED.search(said.text)
         else None
     )
@@ -341,7 +344,11 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     want_threat = threat_readable and _threat_worth_asking(said.text)
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
     # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
-    want_menace = group is not None and not threat_found and not want_threat
+    # Praise does not keep it from being read ("got a lovely surprise planned for the Somalis in
+    # the tower, fire exits won't help them"); someone else's words do, and so does a writer who
+    # counts themselves in ("as a gay man ... thank you").
+    praised = vetoed and not answered and not member
+    want_menace = (group is not None or praised) and not threat_found and not want_threat
     want_veiled = (
         threat_readable
         and not want_threat
@@ -365,7 +372,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    if want_menace and hated and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
+    if want_menace and (hate_found or hate >= hate_floor) and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):

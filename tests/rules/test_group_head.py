@@ -300,3 +300,26 @@ def test_the_model_does_not_overrule_a_denial_or_plain_credit(monkeypatch, engin
 def test_the_model_may_still_overrule_praise_that_is_sarcasm(monkeypatch, engine):
     _model_says(monkeypatch, 0.99, 0.01)
     assert 3 in engine.classify("Lovely little town, shame about all the Poles now").rules
+
+
+def test_praise_does_not_keep_menace_against_a_group_from_being_read(monkeypatch, engine):
+    _model_says(monkeypatch, 0.97, 0.97)
+    text = "Lovely to hear the Kurdish families on Tower Road are settling in. We'll be popping round one night."
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "against a protected group" in hit.reason
+    # Someone else's words stay theirs.
+    reported = 'He posted "a lovely welcome planned for the Kurdish families" and I have sent it to the police.'
+    assert engine.classify(reported).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll see you outside the Red Lion after full council, Cllr.",
+        "I'm going to make your life a misery, and then some.",
+        "Go back to Lagos or we'll send you back ourselves.",
+    ],
+)
+def test_stock_phrases_of_a_reckoning_are_read_for_a_veiled_threat(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.9)
+    assert engine.classify(text).hit("threat") is not None
