@@ -102,35 +102,38 @@ def test_threats_are_recognised(judged):
         ("threats_blind7.jsonl", 0.93, 0.86),
         # 300 threats and hard non-threats (sport, ordinary replies in the future tense, people
         # naming their own identity, political pressure) by an eleventh writer, measured once: 63.3%
-        # threat recall, 10 false threats of 120. Since used for development; never trained on.
-        ("threats_blind8.jsonl", 0.90, 0.93),
+        # threat recall, 10 false threats of 120. Since used for development, and from rules-2.6 (like
+        # sets 12 and 13) to train the model.
+        ("threats_blind8.jsonl", 0.94, 0.98),
         # Written blind by a twelfth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once with the engine before any change it prompted: 94.4%
         # overall, 95.2% threat recall, 3 false threats of 420 (implicit derogation 29%); threats
-        # 66.1% recall, 3 false threats of 120. Never trained on. Since used for development.
-        ("functional_blind8.jsonl", 0.92, 0.95),
-        ("threats_blind9.jsonl", 0.95, 0.84),
+        # 66.1% recall, 3 false threats of 120. Since used for development; trains the model from
+        # rules-2.6.
+        ("functional_blind8.jsonl", 0.93, 0.98),
+        ("threats_blind9.jsonl", 0.96, 0.90),
         # 750 cases by a writer of training data who saw neither the rules nor any set: implicit
         # and open hate, and threats against groups and people, half of them with no word of
         # violence. First scored with rules-2.3: 65.5% on hate (20% on implicit hate), 36.5% threat
         # recall. Since used for development (the reading of menace against a group), never to train
         # the model. The hardest set here: the floors are its measured level (rules-2.5: 66.5% on
-        # hate, 59.8% threat recall).
-        ("hate_and_threats_written.jsonl", 0.66, 0.58),
+        # hate, 59.8% threat recall; rules-2.6: 68.3%, 66.7%).
+        ("hate_and_threats_written.jsonl", 0.67, 0.65),
         # Written blind by a thirteenth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once, with rules-2.3 and rules-2.4, before anything else was
         # done with it: 92.9% overall both times; threat recall 35/42 then 37/42, false threats 0
         # then 2 of 420 (implicit derogation 36%); threats 90/180 then 101/180, 2 false threats of
-        # 120. Never trained on. Since used for development (rules-2.5).
+        # 120. Since used for development (rules-2.5), and to train the model (rules-2.6).
         ("functional_blind9.jsonl", 0.92, 0.97),
-        ("threats_blind10.jsonl", 0.94, 0.77),
+        ("threats_blind10.jsonl", 0.95, 0.87),
         # Written blind by a fourteenth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once, with rules-2.4 and rules-2.5, after the last change and
         # before anything else was done with it: 92.0% then 92.2% overall; threat recall 36/42 both
         # times, false threats 2 then 3 of 420 (implicit derogation 29%); threats 90/180 then
-        # 102/180, 7 false threats of 120 both times. Never trained on.
-        ("functional_blind10.jsonl", 0.91, 0.85),
-        ("threats_blind11.jsonl", 0.88, 0.56),
+        # 102/180, 7 false threats of 120 both times. Never trained on; used for development in
+        # rules-2.6 (93.9% overall, 40/42; threats 144/180).
+        ("functional_blind10.jsonl", 0.93, 0.95),
+        ("threats_blind11.jsonl", 0.91, 0.78),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
@@ -196,14 +199,14 @@ def test_a_threat_against_a_group_is_also_a_threat():
 # 950 ordinary replies to councillors by the same writer, in the shapes that fool a reader of
 # threats and hate: the future tense, "you deserve", someone's routine or address, violent idioms,
 # people naming their own identity, and jokes built like veiled threats ("you'll get what's coming
-# to you: a thank-you card"). The measured level: 14 false threats (most of them jokes, which a
-# moderator clears in a second; 23 before a joke that gives itself away was read as one) and 7
-# false hate flags.
+# to you: a thank-you card"). The measured level: 11 false threats (most of them jokes, which a
+# moderator clears in a second; 23 before a joke that gives itself away was read as one, 14 before
+# the model learnt look-alikes in rules-2.6) and 2 false hate flags (7 in rules-2.5).
 @pytest.mark.parametrize("opening", ["", "@cllr_amos @ward3news "], ids=["as written", "opened by handles"])
 def test_ordinary_replies_are_rarely_flagged(opening):
     engine = Engine()
     cases = [json.loads(x) for x in CASES.with_name("ordinary_replies.jsonl").read_text().splitlines() if x]
     assert len(cases) == 950 and not any(c["hateful"] or c["threat"] for c in cases)
     verdicts = [engine.classify(opening + c["text"]) for c in cases]
-    assert sum(v.hit("threat") is not None for v in verdicts) <= 16
-    assert sum(3 in v.rules for v in verdicts) <= 8
+    assert sum(v.hit("threat") is not None for v in verdicts) <= 13
+    assert sum(3 in v.rules for v in verdicts) <= 4
