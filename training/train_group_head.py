@@ -99,6 +99,8 @@ FUNCTIONAL_SETS = (
 MEASURING_SETS = (
     "functional_blind10",
     "threats_blind11",
+    "functional_blind11",
+    "threats_blind12",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",

@@ -134,6 +134,13 @@ def test_threats_are_recognised(judged):
         # rules-2.6 (93.9% overall, 40/42; threats 144/180).
         ("functional_blind10.jsonl", 0.93, 0.95),
         ("threats_blind11.jsonl", 0.91, 0.78),
+        # Written blind by a fifteenth writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once, with rules-2.5 and rules-2.6, after the last change and
+        # before anything else was done with it: 91.1% then 91.8% overall; threat recall 40/42 then
+        # 42/42, 4 false threats of 420 both times (implicit derogation 2/14 both times); threats
+        # 119/180 then 140/180, false threats 6 then 4 of 120. Never trained on.
+        ("functional_blind11.jsonl", 0.91, 0.97),
+        ("threats_blind12.jsonl", 0.97, 0.77),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
