@@ -289,9 +289,14 @@ _CONCERN = re.compile(
 
 # "Would be a shame if the library closed": a shame that befalls a thing, with no one named and
 # nothing said to happen to anyone ("be a shame if anything happened to your car" is read).
-_SHAME_FOR_A_THING = re.compile(
-    r"^(?!.*\b(?:you|your|ya|ur|u|him|her|them|his|their|they|he|she|happen\w*)\b)(?=.*\bbe a (?:shame|pity)\b)"
-)
+_BE_A_SHAME = re.compile(r"\bbe a (?:shame|pity)\b")
+_HAPPEN = re.compile(r"\bhappen\w*\b")
+
+
+def _shame_for_a_thing(s: str) -> bool:
+    return bool(_BE_A_SHAME.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s) and not _HAPPEN.search(s))
+
+
 # Counter-speech that denies a slur's claim ("it's a myth that disabled people are a drain") and
 # praise that is plainly meant ("a credit to the town"): the model's reading of hate does not
 # overrule them.
@@ -354,7 +359,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not want_threat
         and bool(_MENACE_HINT.search(said.text))
         and not _harm_without_a_doer(said.text)
-        and not _SHAME_FOR_A_THING.search(said.text)
+        and not _shame_for_a_thing(said.text)
     )
     if category is None and overruled is None and not want_threat and not want_menace and not want_veiled:
         return []
@@ -365,14 +370,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     limits = group_head.thresholds()
     cues: list[Cue] = []
     hate_floor = NEGATED_HATE_FLOOR if negation else GROUP_HATE_FLOOR
-    # The reply is hate against a named group (found by the rules or read here).
-    hated = group is not None and (hate_found or hate >= hate_floor)
+    # The reply is hate (found by the rules or read here), against a named group.
+    hateful = hate_found or hate >= hate_floor
+    hated = group is not None and hateful
     threat_limit = limits.get("threat", 1.0)
     if want_threat and threat >= max(HATED_THREAT_FLOOR if hated else GROUP_THREAT_FLOOR, threat_limit):
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    if want_menace and (hate_found or hate >= hate_floor) and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
+    if want_menace and hateful and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):
