@@ -48,7 +48,7 @@ _TERMS: tuple[_Term, ...] = (
     # racism
     _t("nigger|niggers|nignog|nig nog|nig-nog|niglet|niggerish|sand nigger", "racism", 0.97),
     _t("nigga|niggas|niggaz|nigguh", "racism", 0.8, reclaimable=True),
-    _t("paki|pakis|pakki|pakkis|paky|pakkie", "racism", 0.95),
+    _t("paki|pakis|pakki|pakkis|paky|pakkie", "racism", 0.95, reclaimable=True),
     _t(
         "wog|wogs|golliwog|gollywog|golliwogs|sambo|sambos|jungle bunny|jungle bunnies|darkie|darkies|darky",
         "racism",
@@ -119,6 +119,7 @@ _TERMS: tuple[_Term, ...] = (
         "spastic|spastics|spaz|spazz|spazzes|spazzers|spazzer|spacker|spakka|spazzy|spaccy",
         "ableism",
         0.88,
+        reclaimable=True,
         homonym=r"spastic (?:paralysis|diplegia|cerebral|colon|muscles?|quadriplegia|hemiplegia)|spastic society",
     ),
     _t(
@@ -132,6 +133,7 @@ _TERMS: tuple[_Term, ...] = (
         "cripple|cripples",
         "ableism",
         0.75,
+        reclaimable=True,
         aimed_only=True,
         homonym=r"cripples? (?:the|our|local|us|businesses|traffic|economy|it|them|this|that|these|his|her|their|your"
         r"|my|any)|(?:to|will|would|could|may|might|can) cripple",
@@ -242,6 +244,7 @@ _TERMS: tuple[_Term, ...] = (
         "sexism",
         0.7,
         "misogynistic slur",
+        reclaimable=True,
     ),
     _t("slag|slags", "sexism", 0.7, "misogynistic slur", homonym=r"slags? (?:\w+\s)?off|slag heap"),
     _t("feminazi|feminazis|femoid|femoids|foid|foids", "sexism", 0.8),
@@ -506,16 +509,30 @@ _SLUR_ADJ_RES = tuple(
     )
     for category, nouns in _SLUR_ADJECTIVE.items()
 )
+# Words that describe the writer on the way to the slur ("as a big tall trannie", "this old queer").
+_SELF_ADJ = (
+    r"proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi|butch|daft|silly|mad|bolshy|bolshie|proper"
+    r"|tall|little|wee|raging|screaming|card-carrying|lifelong|local|ageing|aging|young|northern|working-class|deaf"
+    r"|black|brown|fat|femme|camp|massive|total|bent|cheeky|gobby|grumpy|retired|lucky|token|resident|friendly"
+)
+# Other reclaimed words in a list the writer is part of: "we're the fags and dykes of ...".
+_SELF_LIST = (
+    r"(?:queers?|dykes?|fags?|poofs?|homos?|benders?|trannies|trannys?|lesbos?|bent|biddies|crips?)(?:,| and| &| n)"
+)
 _RECLAIM_RE = re.compile(
     r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our|speaking as"
-    r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )bunch of|we're the|we're just|we're all|us lot|us old"
-    r"|we're a bunch of"
-    r"|we're just a bunch of|me and my|my)(?: an?)?"
-    r"(?: (?:proud|old|big|happy|out|flaming|angry|loud|fellow|queer|trans|gay|bi"
-    r"|butch|daft|silly|mad|loud|bolshy))* ?$"
+    r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )(?<!another )(?<!more )(?<!load of )bunch of|we're the"
+    r"|we're just|we're all|us lot|us old|we're a bunch of|we're just a bunch of|me and my|my|me and the other"
+    r"|and the other|with the other|the rest of us)(?: an?| one)?"
+    rf"(?: (?:{_SELF_ADJ})| {_SELF_LIST})* ?$"
+    # "this old queer has lived here 40 years": the writer, with a word about themselves.
+    rf"|\bthis(?: (?:{_SELF_ADJ}))+ ?$"
 )
 _RECLAIM_AFTER_RE = re.compile(
-    r" (?:like me|like us|like myself|like ourselves|such as myself|such as me)\b| here(?= ?(?:[,.!]|$))"
+    r" (?:like me|like us|like myself|like ourselves|such as myself|such as me)\b"
+    r"|(?: (?:lad|lass|girl|boy|bloke|woman|man|kid|couple|pair))?(?: from [a-z][a-z' ]{1,25}?)? here"
+    r"(?= ?(?:[,.!]|$|and proud|[^\w\s]))"
+    r"|,? (?:and |& |n )?proud\b| unite\b| me(?= ?[,.!]|$)"
 )
 # "You queers" is aimed at the reader; "love you, my fellow queers" is not.
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)(?: [a-z']+)? ?$")

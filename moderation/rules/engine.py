@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 _MAX_REASONS = 3
 # Detectors that read quoted words as written (a quoted false claim is still the claim).
-_READ_QUOTED = frozenset({"claims", "domains"})
+_READ_QUOTED = frozenset({"claims", "domains", "insinuation"})
 
 
 @dataclass(frozen=True)

@@ -339,6 +339,8 @@ _POS_VERBS = (
     "|be normal|be part of|be one of us|be welcome|be good|be capable|be intelligent|be parents|be mothers"
     "|be fathers|be teachers|be leaders|be allowed|understand|learn|do anything right|do anything|have rights"
     "|have a say|have a voice|vote|work|be women|be men|be citizens|be neighbours|be friends"
+    "|done a proper job|done a decent job|done a good job|done an honest job|done any good|done anything useful"
+    "|have a single useful thing|have a single thing|have anything useful|have a single good thing"
 )
 _VIOLENT_BASE = (
     "kill|murder|shoot|stab|hang|lynch|burn|gas|bomb|slaughter|butcher|execute|exterminate|eradicate|wipe out"
@@ -453,6 +455,8 @@ _FORMS: tuple[_Form, ...] = (
     # group named as the reason, unless what they would do is good ("... would be first to help").
     _f(r"\b(?:of course|trust|typical of|leave it to|count on|only) (?:a |an |one of (?:those|them|these) |the |some )?GRP (?:would|will|to|'d)\b(?![^.!?]*\b(?:help\w*|win\w*|best|brilliant|kind\w*|generous|step up|welcom\w*|first to|thank\w*|proud)\b)", "stereotypes a group", 0.8),
     _f(r"\bGRP (?:\w+ ){0,2}?(?:only )?(?:have|has|have got|'ve got) (?:only )?(?:themselves|themself) to blame\b", "blames a group for its own treatment", 0.8),
+    # "Disabled people are never as disabled as they make out": the group said to fake what it is.
+    _f(r"\bGRP (?:\w+ ){0,2}?(?:never|not|aren't|isn't|ain't|wasn't|weren't)(?: \w+){0,2}? as \w+ as GRP (?:\w+ )?(?:make out|makes out|claim|claims|pretend|pretends|say|says|let on|lets on|act|acts|like to think)\b", "says a group fakes what it is", 0.8, negatable=False),
     _f(rf"\bno wonder\b[^.!?]{{0,60}}?\b(?:with|now|since|what with) (?:all )?(?:these|those|the|so many|this many) GRP\b{_CREDIT}", "blames a group", 0.8, negatable=False),
     _f(r"\bGRP (?!who |that |which )(?:\w+ ){0,2}?(?:commit|commits|cause|causes|are behind|are responsible for|account for|bring|brought) (?:\w+ ){0,2}?(?:crime|crimes|the crime|stabbings|knife crime|rapes?|grooming|terror|terrorism|the drugs|drugs|disease)\b", "blames a group for crime", 0.8),
     _f(r"\b(?:nobody|no one|noone) (?:\w+ )?(?:asked for|wants|wanted|needs|needed|voted for) (?:any )?more GRP(?= ?(?:$|[.!?,;]| here| in| round| on| coming| moving| arriving))", "says a group is unwanted", 0.8, negatable=False),
@@ -490,7 +494,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\bGRP (?:{_W}){{0,4}}?(?:can't|cannot|can not|couldn't) (?:even |ever |just )?(?:park|cook|read|speak english|speak|count|spell|write|parallel park|reverse|add up|tell the time|hold a job|keep a job|do maths|do math|behave|be trusted)\b", "denies a group's abilities", 0.8, negatable=False),
     _f(rf"\b(?:i|we) (?:don't|do not|never|can't|cannot) (?:really |honestly |genuinely )?(?:think|believe|reckon|accept) (?:that )?{_ALL}GRP (?:{_W}){{0,1}}?(?:(?:are|is|can|could|will|would|should) )?(?:ever )?(?:be )?(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})\b", "denies a group's worth or humanity", 0.8, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,2}}?(?:have|has|got|show) (?:no|zero|little) (?:respect for|idea of|concept of|sense of|understanding of|regard for|grasp of) (?:hygiene|decency|manners|cleanliness|the law|law|rules|british values|our values|our culture|women|anyone|boundaries|honesty|loyalty|other people|authority|personal space)\b", "derogates a group", 0.8, negatable=False),
-    _f(r"\b(?:there isn't|there is not|there's not|there's no|there is no|never met|never known|never seen|not met|haven't met|have never met|i've never met) (?:such a thing as )?(?:a |an |one )?(?:single )?(?:decent|honest|good|clever|intelligent|normal|trustworthy|nice|hardworking|hard-working|law-abiding|clean|sane|competent|reliable|genuine|polite) GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(r"\b(?:there isn't|there is not|there's not|there's no|there is no|never met|never known|never seen|not met|haven't met|have never met|i've never met) (?:such a thing as |such thing as )?(?:a |an |one )?(?:single )?(?:decent|honest|good|clever|intelligent|normal|trustworthy|nice|hardworking|hard-working|law-abiding|clean|sane|competent|reliable|genuine|polite) GRP\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bwhy (?:can't|won't|don't|doesn't|do|does|must|should|would) {_ALL}GRP (?:{_W}){{0,2}}?(?:behave|act normal|act like normal|integrate|learn english|learn to speak|speak english|keep (?:it|their \w+) to themselves|stop (?:whining|moaning|complaining|breeding|scrounging|begging|stealing|lying)|wash|go back|just leave|shut up|shove|ram|force|insist)\b", "derogates a group as a question", 0.8, negatable=False),
     _f(rf"\b(?:what's|what is|whats) the (?:point|use) of {_ALL}GRP\b", "denies a group's worth or humanity", 0.85),
     _f(rf"\bGRP\b[^.!?]{{0,60}}? like (?:{_INT} )*(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.8),
@@ -1080,6 +1084,58 @@ def group_mentioned(doc: Document) -> str | None:
         return line.categories[min(line.categories)]
     found = _IDADJ_RE.search(line.text)
     return _IDENTITY_ADJ[found.group()] if found else None
+
+
+# A group pointed at rather than named, which the nudges above lean on: "the new arrivals", "the
+# lads off the barge", "a 'youth' from a 'certain background'", "(((coincidence)))", "Little
+# Karachi", "leaflets in Urdu", "Diwali", the flag of a nation.
+_POINTED_AT = tuple(
+    (re.compile(pattern), category)
+    for pattern, category in (
+        (
+            r"\bnew (?:arrivals|'arrivals'|neighbours)\b|\b(?:asylum )?barges?\b|\basylum (?:hotels?|boats?)\b"
+            r"|\bsmall boats?\b|\bdinghy\b|\bdinghies\b|\boff the boats?\b|\bfleeing (?:war|persecution)\b"
+            r"|\bcertain (?:'?(?:background|community|communities|culture|areas?|sort|type)'?)\b"
+            r"|'(?:residents|refugees|asylum seekers|children|kids|youths?|lads|young men|families|migrants|community"
+            r"|communities|aged \d+|teenagers|minors)'"
+            r"|\bfrom (?:africa|abroad|overseas|pakistan|romania|albania|somalia|eritrea|afghanistan|syria|iraq|iran"
+            r"|bangladesh|nigeria|bulgaria)\b|\blittle (?:karachi|mogadishu|pakistan|lagos|bucharest|baghdad|kabul"
+            r"|islamabad|delhi|dhaka|beirut|africa|india)\b|\bin (?:urdu|arabic|polish|romanian|bengali|punjabi|somali"
+            r"|pashto|farsi|gujarati)\b|\bphrasebook\b|\btranslator\b|\binterpreter\b|\bcolou?r of (?:the|his|their)\b"
+            r"|\bknow (?:you were|you're|we were|we're) in (?:england|britain)\b|\bskin colou?r\b"
+            # The flags of nations whose people are the usual targets.
+            r"|\U0001f1f7\U0001f1f4|\U0001f1f5\U0001f1f1|\U0001f1e8\U0001f1f3|\U0001f1f5\U0001f1f0|\U0001f1ee\U0001f1f3|\U0001f1e7\U0001f1e9"
+            r"|\U0001f1f3\U0001f1ec|\U0001f1f8\U0001f1f4|\U0001f1e6\U0001f1f1|\U0001f1f8\U0001f1fe|\U0001f1e6\U0001f1eb|\U0001f1ee\U0001f1f6"
+            r"|\U0001f1ee\U0001f1f7|\U0001f1ea\U0001f1f7|\U0001f1e7\U0001f1ec|\U0001f1f1\U0001f1f9|\U0001f1f9\U0001f1f7|\U0001f1ef\U0001f1f2",
+            "racism",
+        ),
+        (
+            r"\(\(\(|\bsame (?:sort of |kind of )?surnames?\b|\bpulling the strings\b|\bglobalists?\b"
+            r"|\b(?:diwali|eid|ramadan|hanukkah|halal|kosher|madrassas?|gurdwaras?|mandir|menorah|burqas?|niqabs?"
+            r"|minarets?|call to prayer)\b",
+            "religion",
+        ),
+        (
+            r"\bdrag (?:queens?|story|storytime|acts?|shows?)\b|\bpride (?:storytime|story|flags?|month|crossing)\b"
+            r"|\brainbow (?:crossing|flags?|lanyards?|bunting)\b|'one of them'|\bthat sort\b",
+            "homophobia",
+        ),
+        (
+            r"'(?:disabled|bad backs?|bad back|ill|sick|vulnerable|carers?)'|\bwheelchair users?\b|\bblue badges?\b"
+            r"|\bautism unit\b|\bday centre\b|\bmobility scooters?\b",
+            "ableism",
+        ),
+        (r"\bfemale-led\b|\bwoman in charge\b|\bwomen in charge\b", "sexism"),
+    )
+)
+
+
+def group_pointed_at(s: str) -> str | None:
+    """The category of a protected group the reply points at without naming it, if any."""
+    for regex, category in _POINTED_AT:
+        if regex.search(s):
+            return category
+    return None
 
 
 def reports_speech(doc: Document) -> bool:

@@ -21,6 +21,7 @@ from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, speaks_of_contest, speaks_of_elections
 from moderation.rules.groups import (
     group_mentioned,
+    group_pointed_at,
     negated,
     others_words,
     reported_or_quoted,
@@ -320,7 +321,9 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # negation ("Muslims are not terrorists" against "gay people don't deserve children").
     reported = reports_speech(doc)
     negation = negated(said)
-    named = group_mentioned(said)
+    # A group pointed at ("the lads off the barge", "Little Karachi") is read like one named.
+    named_outright = group_mentioned(said)
+    named = named_outright or group_pointed_at(said.text)
     if named in _UNREAD_CATEGORIES or (named is not None and not hate_found and _CONCERN.search(said.text)):
         named = None
     answered = named is not None and reported_or_quoted(doc)
@@ -334,9 +337,11 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # with the rules, and so does a reply with a negation ("how can anyone not love our Sikh
     # neighbours?" scores 0.97) or from a writer who counts themselves in ("as a gay man ...
     # thank you"), which also keeps the model off most thank-yous.
+    # The model does not read past praise for a group only pointed at.
     overruled = (
         named
         if vetoed
+        and named_outright is not None
         and not hate_found
         and not reported
         and not negation

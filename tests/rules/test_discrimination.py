@@ -336,7 +336,7 @@ def test_questions_praise_and_counter_speech_about_a_group_stay_clean(text):
 
 def test_sarcastic_praise_does_not_hide_hate_from_the_second_reading():
     verdict = ENGINE.classify(
-        "Lovely new park benches by the station. Give it a month till the Romanians are sleeping on them"
+        "Lovely new park benches by the station. Bet the Romanians are sleeping on them by Friday"
     )
     hit = verdict.hit("racism")
     assert hit is not None and hit.rule == 3 and "text model" in hit.reason
@@ -502,3 +502,45 @@ def test_rights_defended_and_worry_for_a_groups_safety_are_not_hate(text):
     verdict = ENGINE.classify(text)
     assert 3 not in verdict.rules
     assert verdict.hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dyke and proud, and still waiting on the council to fix the changing rooms at the lido",
+        "As one old queen to another, councillor, that was a cracking speech. This old queer salutes you.",
+        "Big daft crip from Ashton here 👋 the new dropped kerbs are a godsend",
+        "Me and the other old poofs from the bowls club will be at the Pride picnic",
+        "We're the dykes and queers your predecessor tried to ban from the library, and we're still here",
+    ],
+)
+def test_a_slur_reclaimed_by_the_writer_about_themselves_is_clean(text):
+    assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Another bunch of pakis on the council, this town is finished",
+        "Look at this queer walking down the high street like he owns it",
+        "Dirty dykes the lot of them",
+    ],
+)
+def test_the_same_slurs_aimed_at_others_are_still_rule_3(text):
+    assert rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's no such thing as an honest Albanian car dealer",
+        "Not one Romanian plasterer has ever done a decent job on this estate",
+        "Autistic people are never as autistic as they make out when there's a benefit in it",
+    ],
+)
+def test_negated_praise_of_a_group_is_rule_3(text):
+    assert rule_3(text)
+
+
+def test_a_group_said_to_be_as_capable_as_it_says_is_clean():
+    assert not rule_3("Disabled people are every bit as capable as they say, give them the jobs")

@@ -88,3 +88,65 @@ def test_the_writers_own_nudge_is_not_taken_for_a_report_of_someone_elses(text):
 )
 def test_quotations_and_reports_stay_someone_elses_words(text):
     assert reported_or_quoted(Document(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A group pointed at rather than named, with the nudge that asks the reader to finish it.
+        "Funny how the garage break-ins on Elm Row started the week the new arrivals got the flats. Just saying.",
+        "Not saying it's them, but the bike thefts began when they moored the asylum barge. Just saying.",
+        "The market used to be proper English. Give it five years and you'll need an interpreter to buy a cabbage.",
+        "Another mugging by the precinct. No need to tell us the colour of the lad, is there.",
+        "Amazing how the 'disabled' lot on our road can all manage the stairs to the bookies.",
+        "Another female-led scrutiny panel blows its budget. I'm sure that's pure coincidence.",
+        "The bankers, the papers, the council: always the same sort of surname (((coincidence)))",
+        "Diwali lights up on Belgrave Road again. Remember when you knew you were in England?",
+    ],
+)
+def test_a_group_pointed_at_with_a_nudge_is_rule_3(text):
+    assert hateful(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The nudge and the pointer, but nothing sneered at: warm words or warm emoji.
+        "Funny how the new arrivals from Ukraine have already joined the litter pick. Brilliant lot.",
+        "Give it a week and the Diwali lights will be the best thing on the high street ❤️",
+        # Funny how ... at people who are not a protected group.
+        "Funny how the cabinet only finds money for the ring road in an election year.",
+        "Amazing how the councillors all turn up when there's a camera and a ribbon to cut.",
+        # The asylum barge as a matter of fact.
+        "The asylum barge contract ends in March according to the Home Office letter.",
+    ],
+)
+def test_pointers_and_nudges_without_a_sneer_are_clean(text):
+    assert not hateful(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Traveller camp going in behind the leisure centre 🐀🐀 hide the strimmer",
+        "Romanian hand car wash opening on the bypass 🤮🤮",
+        "More of these 🐒🐒 moved onto our street this week",
+        "🇵🇱 lot in the flats above the chippy 🐀🗑️",
+    ],
+)
+def test_scorn_in_emoji_next_to_a_group_is_rule_3(text):
+    assert hateful(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Took the grandkids to see the 🐒🐒 at Twycross zoo, best day out all summer",
+        "Rats 🐀🐀 all over the bins behind the precinct again, when is pest control coming?",
+        "Gay people are not 🤮, grow up",
+        "Polish deli on the corner does the best pierogi in town 😍",
+        "I 🤮 after the kebab from the van outside the Turkish barber's, my own fault",
+    ],
+)
+def test_emoji_that_scorn_no_group_are_clean(text):
+    assert not hateful(text)
