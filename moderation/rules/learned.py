@@ -150,6 +150,20 @@ _VIOLENCE_HINT = re.compile(
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 
+# A reply that tells its reader what is coming to them ("you'll", "next time", "see you there",
+# "yours is coming"), with no word of violence and no stock phrase of menace, is read for a threat
+# too, and flagged only when the model is all but certain: on the sets it never trained on, from
+# 0.99 it read 13 threats and no false ones ("The planning decision is on Thursday. So is your
+# funeral."). Asking it about every reply to someone would halve the engine's throughput; these
+# words keep it to about one reply in eighty of an ordinary day's.
+SURE_THREAT_FLOOR = 0.99
+_FORETOLD = re.compile(
+    r"\b(?:you'll|you will|you won't|youll|ye'll|ye'd|you'd|you're going to|you're gonna|you are going to|yours is"
+    r"|if i were you|next time|see you (?:there|soon|at|tonight|then|around)|i'll be|we'll be|it'll"
+    r"|(?:^|[.!?] |it |that |this |you |there )won't be|is coming|are coming|coming for|behind you|mind yourself"
+    r"|watch yourself|be careful|find out|your funeral|hit (?:you|ya|ye|u)\b(?! up))"
+)
+
 # Menace with no word of violence: the reader's family, home or routine, known and named, with
 # the stock phrases that carry it ("lovely girl. be a shame", "just so you know we know", "while
 # you still can"). A reply with one of them is read for a threat, and must be surer of it.
@@ -366,7 +380,22 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not _harm_without_a_doer(said.text)
         and not _shame_for_a_thing(said.text)
     )
-    if category is None and overruled is None and not want_threat and not want_menace and not want_veiled:
+    want_sure = (
+        threat_readable
+        and not want_threat
+        and not want_veiled
+        and bool(_FORETOLD.search(said.text))
+        and not _harm_without_a_doer(said.text)
+        and not _shame_for_a_thing(said.text)
+    )
+    if (
+        category is None
+        and overruled is None
+        and not want_threat
+        and not want_menace
+        and not want_veiled
+        and not want_sure
+    ):
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
     if scores is None:
@@ -388,6 +417,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
+    elif want_sure and threat >= max(SURE_THREAT_FLOOR, threat_limit):
+        cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a threat", threat, "the text model")))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     elif overruled is not None and hate >= max(OVERRULING_HATE_FLOOR, limits.get("hate", 1.0)):

@@ -822,3 +822,33 @@ def test_a_joke_in_the_shape_of_a_veiled_threat_gives_itself_away(text):
 )
 def test_a_kind_word_denied_or_next_to_a_weapon_does_not_excuse_a_threat(text):
     assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vote for the incinerator and you will not see Christmas.",
+        "Your car was parked on Elm Road last night. Next time it will be on fire.",
+        "I know which train you get home. See you there, Cllr.",
+    ],
+)
+def test_what_is_coming_to_the_reader_is_read_when_the_model_is_all_but_certain(text):
+    # No word of violence and no stock phrase of menace: only the words that tell the reader
+    # what is coming to them, and the model's near-certainty.
+    threat = ENGINE.classify(text).hit("threat")
+    assert threat is not None and "text model" in threat.reason
+    assert threat.score >= learned.SURE_THREAT_FLOOR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You'll need to book the hall early next time, it fills up fast",
+        "Be careful what you wish for with this new parking scheme",
+        "See you at the surgery on Saturday, I'll bring the petition",
+        "You'll have my vote again next time, keep it up",
+        "Hit you up after the meeting about the allotments?",
+    ],
+)
+def test_what_is_coming_without_menace_is_not_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is None
