@@ -58,14 +58,15 @@ _TERMS: tuple[_Term, ...] = (
         "coon|coons",
         "racism",
         0.9,
-        homonym=r"coon cheese|maine coon|rac+oon|coon (?:tracks|hunt\w*|dogs?|hounds?|skin|out|up)|ran a coon",
+        homonym=r"coon cheese|maine coon|rac+oon|coon (?:tracks|hunt\w*|dogs?|hounds?|skin|out|up)|ran a coon"
+        r"|(?:mr|mrs|ms|miss|dr|cllr|councillor|sir|dame|lady|lord) coon",
     ),
     _t("chink|chinks|chinky|chinkies", "racism", 0.85, homonym=r"chinks? (?:of|in)\b"),
     _t(
         "gook|gooks|spic|spics|spick|wetback|wetbacks|beaner|beaners|zipperhead|zipperheads",
         "racism",
         0.88,
-        homonym=r"gobbledy ?-?gook",
+        homonym=r"gobbledy ?-?gook|spick (?:and|&|n) span",
     ),
     _t("raghead|ragheads|towelhead|towelheads|camel jockey|camel jockeys", "racism", 0.9),
     _t("pikey|pikeys|pikies|gyppo|gyppos|gippo|gippos|gypo|gypos", "racism", 0.9, reclaimable=True),
@@ -120,7 +121,7 @@ _TERMS: tuple[_Term, ...] = (
         "ableism",
         0.88,
         reclaimable=True,
-        homonym=r"spastic (?:paralysis|diplegia|cerebral|colon|muscles?|quadriplegia|hemiplegia)|spastic society",
+        homonym=r"spastic (?:paralysis|diplegia|cerebral|colon|muscles?|quadriplegia|hemiplegia)|spastics? society",
     ),
     _t(
         "mong|mongs|mongy|mongoloid|mongoloids|window licker|window lickers|downie|downies|short bus",
@@ -155,10 +156,13 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.92,
         # Faggots are also meatballs (with mash, peas and gravy) and bundles of sticks.
-        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|smash|mash|peas|gravy|chips|onions?|tea|dinner)"
+        homonym=r"faggots?,? (?:(?:and|n|with|in|for) )?(?:mushy peas|smash|mash|peas|gravy|chips|onions?|tea|dinner)\b"
         r"|(?:had|ate|eat|eating|cook\w*|making|made|bought|buy|pork|hazel|wood|bundles? of|tied|stacked|homemade"
         r"|brains'?|mr brain's|best|butcher's|butchers) (?:the )?(?:\w+ )?faggots?"
         r"|faggots? of (?:wood|sticks|hazel|twigs)|black country|butcher[^.!?]{0,40}faggots?"
+        r"|faggots?[^.!?]{0,40}butcher|faggots?,? (?:\w+ )?(?:and|n|&) (?:mushy )?peas"
+        r"|(?:firewood|kindling|hedge\w*|trimmings|brash) (?:\w+ ){0,3}faggots?"
+        r"|faggots? (?:\w+ ){0,3}(?:for (?:tea|dinner|supper)|firewood|kindling)"
         r"|faggots?,? (?:and|n|with) (?:some |a )?(?:mushy peas|peas|mash|gravy)",
     ),
     _t(
@@ -594,6 +598,21 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
                 )
                 break
     return cues
+
+
+def innocent_homonym(doc: Document) -> bool:
+    """A slur's word is used here in its other, innocent sense ("faggots and peas for tea", "the
+    Spastics Society", "Mr Coon from the Rotary"): the rules know it, and the models, which read the
+    word as a slur, are not asked about hate in the reply."""
+    s = doc.text
+    for regex, term in _TERM_SET.candidates(s):
+        if term.homonym is None:
+            continue
+        for m in scan(regex, s):
+            a, b = m.span("q")
+            if term.homonym.search(s[max(0, a - 25) : b + 25]) and not _masked(doc, 0, a, b):
+                return True
+    return False
 
 
 def _masked(doc: Document, view: int, start: int, end: int) -> bool:

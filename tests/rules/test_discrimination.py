@@ -544,3 +544,23 @@ def test_negated_praise_of_a_group_is_rule_3(text):
 
 def test_a_group_said_to_be_as_capable_as_it_says_is_clean():
     assert not rule_3("Disabled people are every bit as capable as they say, give them the jobs")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Faggots, chips and mushy peas at the Legion quiz night, cracking value",
+        "Picked up a dozen faggots from the butcher on Queen Street for Sunday",
+        "The woodland trust volunteers tied the hazel trimmings into faggots for kindling",
+        "My gran gave to the Spastics Society for years before it was renamed Scope",
+        "Thanks to Mrs Coon at the library for sorting the large print section",
+        "Community centre kitchen is spick and span after the deep clean, thank you",
+    ],
+)
+def test_a_slurs_innocent_sense_is_clean_for_the_rules_and_the_models(text):
+    assert not rule_3(text)
+
+
+def test_a_word_that_only_begins_like_the_innocent_sense_is_still_the_slur():
+    # "teaching" is not "tea".
+    assert rule_3("I don't want some faggot teaching my lad to swim")
