@@ -50,7 +50,7 @@ _add(
     "racism",
     "immigrants|immigrant|migrants|migrant|asylum seekers|asylum seeker|refugees|refugee|foreigners|foreigner"
     "|illegals|illegal immigrants|illegal migrants|blacks|asians|pakis|paki|pakistanis|pakistani|indians"
-    "|bangladeshis|africans|african|nigerians|somalis|arabs|arab|chinese|eastern europeans|poles|romanians"
+    "|bangladeshis|africans|african|nigerians|somalis|arabs|arab|chinese|eastern europeans|poles|pole|romanians"
     "|romanian|bulgarians|albanians|albanian|gypsies|gypsy|gipsies|travellers|traveller|pikeys|roma|romani"
     "|jamaicans|mexicans|boat people|non-whites|non whites|ethnics|wogs|niggers|nigger|niggas|coons|chinks"
     "|chink|darkies|negroes|negros|kurds|turks|lithuanians|latvians|afghans|syrians|iraqis|iranians"
@@ -471,7 +471,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\b(?:better|nicer|safer|cleaner|quieter|fine|great|lovely|decent|a nice place|a good place|english|british)(?: \w+){0,3}? (?:before|until|till) (?:the |all the |those |these |they let (?:the |all the |in the )?|the council (?:let|moved|brought|put) (?:in )?(?:the |all the )?)?GRP (?:arrived|came|moved in|turned up|showed up|took over|got here|came over|were let in|moved|started arriving|started coming|landed|invaded)\b", "says a group spoils a place", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
-    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b", "generalises hate to a whole group", 0.85, negatable=False),
+    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b(?! (?:(?:a|an|so|really|very|absolutely|just|dead|proper) )*(?:lovely|kind|nice|friendly|helpful|polite|hard-?working|great|brilliant|decent|honest|generous|welcoming|good|wonderful|grafter|gent|gentleman|diamond|pleasure|credit|sound|salt of the earth|hard worker|smashing)\b)", "generalises hate to a whole group", 0.85, negatable=False),
     _f(rf"\b(?:not one|none|not a single one|not a one) of GRP (?:{_W}){{0,2}}?(?:had|has|have|is|was|were|are|can|could|ever had) (?:a |any |an ounce of |one )?(?:brain|brains|sense|morals|decency|clue|talent|ability|honour|worth|value|intelligence|common sense|backbone|manners|shame|loyalty|idea|job)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,5}}?(?:made|make|makes|turned|turn|turns|left|leave|leaves|make it|turned it into|turn it into) (?:{_W}){{0,3}}?(?:filthy|a tip|a dump|a shithole|a slum|a jungle|a mess|dirty|unsafe|dangerous|worse|hell|a no-go area|no-go|a ghetto|third world|a war zone|a warzone|a hellhole|a cesspit|a cesspool|a zoo)\b", "derogates a group", 0.8),
     _f(r"\bGRP\b[^.!?]{0,60}?(?:now it's|now it is|and now it's|it's now|now it's become|turned into|has become|became) (?:a |an )?(?:jungle|tip|dump|shithole|slum|ghetto|third world|no-go area|war zone|warzone|hellhole|cesspit|cesspool|zoo|mess)\b", "derogates a group", 0.8),
@@ -977,6 +977,13 @@ _CONDEMNED = re.compile(
 _GROUP_HOMONYM = re.compile(
     r"chinks? (?:in|of)\b|faggots?,? (?:and|n|with|from|for) (?:some |a |the )?(?:mushy peas|peas|mash|gravy|chips|tea"
     r"|onions?|butcher)"
+    # Poles that hold things up: "the telegraph pole", "pole position", "up the pole".
+    r"|(?:(?<=telegraph )|(?<=lamp )|(?<=flag )|(?<=fishing )|(?<=tent )|(?<=totem )|(?<=bean )"
+    r"|(?<=curtain )|(?<=ski )|(?<=scaffold )|(?<=scaffolding )|(?<=metal )|(?<=wooden )|(?<=greasy )"
+    r"|(?<=north )|(?<=south )|(?<=barber's )|(?<=washing )|(?<=up the )|(?<=broken )|(?<=fallen )"
+    r"|(?<=bent )|(?<=rotten )|(?<=leaning )|(?<=transformer )|(?<=power )|(?<=electric )|(?<=electricity )"
+    r"|(?<=phone )|(?<=street )|(?<=light )|(?<=utility )|(?<=bamboo )|(?<=tall )"
+    r")poles?\b|poles? (?:position|dancing|dance|dancer|vault\w*|star|barn|apart|to pole)\b"
 )
 
 

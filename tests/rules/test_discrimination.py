@@ -564,3 +564,16 @@ def test_a_slurs_innocent_sense_is_clean_for_the_rules_and_the_models(text):
 def test_a_word_that_only_begins_like_the_innocent_sense_is_still_the_slur():
     # "teaching" is not "tea".
     assert rule_3("I don't want some faggot teaching my lad to swim")
+
+
+@pytest.mark.parametrize(
+    ("text", "hateful"),
+    [
+        ("Every Pole on that building site wants sending home", True),
+        ("Not one Pole in this town can be trusted", True),
+        ("The telegraph pole outside number 12 came down in the storm", False),
+        ("Verstappen took pole position again, boring season", False),
+    ],
+)
+def test_a_pole_is_a_person_unless_it_holds_something_up(text, hateful):
+    assert rule_3(text) is hateful
