@@ -315,6 +315,8 @@ _BAD_VERBS = (
     "|belong nowhere|are no good|are not to be|are beneath|are lesser|are less|count for nothing"
     "|make this country worse|make everything worse|lower the tone|bring down|drag down|ruin our|ruin the"
     "|destroy our|destroy the|pollute|contaminate|dilute|outbreed|outnumber us|are out of control|run riot"
+    "|have ruined|has ruined|ruined our|ruined the|ruined this|ruined every|wrecked our|wrecked the|destroyed our"
+    "|destroyed the|invaded our|overran|have overrun|have infested"
 )
 _POSITIVE = (
     "human|humans|human beings|people|equal|equals|welcome|wanted|british|english|scottish|welsh|brits|part of"
@@ -326,7 +328,7 @@ _POSITIVE = (
     "|suited|suitable|strong|smart enough|good|worth anything|worth saving|worth helping|worth it|anything"
     "|worth listening to|to be taken seriously|taken seriously|serious|adults|grown-ups|grown ups|responsible(?! for)"
     "|sane|right in the head|all there|normal people|real british|really british|genuinely british|law-abiding"
-    "|law abiding|hard-working|hard working|good neighbours"
+    "|law abiding|hard-working|hard working|good neighbours|cut out for|up to the job|up to it|made for"
 )
 _POS_VERBS = (
     "deserve a penny|deserve a pound|deserve a home|deserve a house|told the truth|been honest|done an honest day's work|done an honest day|done a day's work|done a proper day's work|worked a day|paid a penny|paid taxes|paid tax|contributed|deserve rights|deserve respect|deserve to live|deserve to exist|deserve to vote|deserve equal rights"
@@ -563,6 +565,10 @@ _REPORTER = (
     r"|referring|referred|tell|tells|telling|told|accuse|accuses|accusing|accused|joke|jokes|joking|joked"
     r"|retweet|retweeted|share|shared|sharing|like|liked|repeat|repeating|repeated|quote|quoting|quoted)"
 )
+_OWN_VIEW = "".join(
+    f"(?<!{w} )"
+    for w in ("happen", "happens", "tend", "come", "starting", "beginning", "have", "got", "gotta", "i'd like")
+)
 # "Screaming" reports speech in "people screaming go home", not in "you'll die screaming".
 _MANNER = "".join(
     f"(?<!{verb} )" for verb in ("die", "dies", "died", "dying", "run", "ran", "go", "went", "came", "left")
@@ -571,8 +577,10 @@ GERUND_REPORTER = re.compile(
     r"\b(?:(?<!just )(?<!jus )(?<!only )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
-    r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to say|to call|to claim|to suggest"
-    r"|to think|to write|to post|to tweet|to describe|to label|to imply|to pretend)\b"
+    r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to call|to claim"
+    r"|to suggest|to write|to post|to tweet|to describe|to label|to imply|to pretend"
+    # "I happen to think", "I have to say": the writer's own opinion, not a report of another's.
+    rf"|{_OWN_VIEW}to (?:say|think))\b"
 )
 # Someone else, named or not, as the one who says or does it: "he said", "the sign says".
 _THIRD_PARTY = (

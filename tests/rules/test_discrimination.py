@@ -577,3 +577,26 @@ def test_a_word_that_only_begins_like_the_innocent_sense_is_still_the_slur():
 )
 def test_a_pole_is_a_person_unless_it_holds_something_up(text, hateful):
     assert rule_3(text) is hateful
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I happen to think Muslims are a danger to this country",
+        "I have to say Romanians have ruined the market",
+        "Personally I reckon women aren't cut out for running a council",
+    ],
+)
+def test_an_opinion_the_writer_owns_is_the_writers_hate(text):
+    assert rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People like to think Muslims are a danger, and it's a lie",
+        "The Bangladeshi family who took over the corner shop have made it the best on the street",
+    ],
+)
+def test_an_opinion_reported_to_condemn_it_or_a_shop_taken_over_is_clean(text):
+    assert not rule_3(text)
