@@ -518,15 +518,15 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\b(?:fills? me with|makes? me|gets? me) (?:\w+ ){{0,2}}?(?:more|angrier|sicker|madder) (?:\w+ ){{0,2}}?than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     _f(rf"\b(?:nothing|there's nothing|there is nothing|no one|nobody|nothing i hate|none) (?:is |i hate )?(?:worse|more disgusting|lower|more pathetic|more annoying) than (?:{_W}){{0,1}}?GRP\b", "expresses hatred of a group", 0.85),
     # Negative attributes and dehumanisation: "GRP are (all just) X", "are GRP X?", "X GRP".
-    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
+    _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:(?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM_NOUN})|{_INTS}(?:it|things))(?=$|[\s.!?,:;)])", "dehumanises a group", 0.9),
     _f(rf"\bGRP (?:(?:{_W}){{0,1}}?{_COPULA}|(?:{_W}){{2,3}}?(?:are|r|were|be)) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     _f(rf"\b(?:are|is|were|r|aren't|isn't) (?:all |most |any |the )?GRP (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85),
     # Where they are, then what they are: "the refugees at the old barracks are dirty animals".
-    _f(rf"\bGRP (?:in|on|at|from|round|near|by|off|across|around|behind|opposite|living in|living on|staying in|housed in|moving into|running) (?:{_W}){{1,5}}?(?:are|r|were) (?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
+    _f(rf"\bGRP (?:in|on|at|from|round|near|by|off|across|around|behind|opposite|living in|living on|staying in|housed in|moving into|running) (?:{_W}){{1,5}}?(?:are|r|were) (?:(?:{_W}){{0,1}}?{_INTS}(?:{_DEHUM_NOUN})|{_INTS}(?:it|things))(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
     _f(rf"\bGRP (?:in|on|at|from|round|near|by|off|across|around|behind|opposite|living in|living on|staying in|housed in|moving into|running) (?:{_W}){{1,5}}?(?:are|r|were) (?:{_W}){{0,1}}?{_INTS}(?:{_NEGN}|{_NEGA})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.8),
     _f(rf"\b(?:{_NEGA}|dirty|filthy|stinking|fucking|bloody|scummy|scrounging|thieving|lying|sick|twisted|disgusting|inbred|smelly|greedy|lazy|typical|bloody well) (?:{_NEGA} )?(?:fucking )?GRP\b", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,1}}?(?:like|as|such|are like|r like|just like) (?:{_W}){{0,1}}?(?:{_DEHUM})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
-    _f(rf"\bGRP (?:, )?(?:[=:-] |{_W}{{0,2}})(?:{_DEHUM}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
+    _f(rf"\bGRP (?:, )?(?:[=:-] |{_W}{{0,2}})(?:{_DEHUM_NOUN}|{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "dehumanises a group", 0.85),
     _f(rf"\b(?:{_DEHUM}|{_NEGN}) (?:like|such as|called|i mean|aka|otherwise known as|=|:|-) ?(?:{_W}){{0,1}}?GRP\b", "dehumanises a group", 0.8),
     # Implicit derogation and exclusion.
     _f(rf"\bGRP (?:{_W}){{0,4}}?{_BADV}(?=$|[\s.!?,:;)])", "derogates a group", 0.8),

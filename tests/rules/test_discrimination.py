@@ -600,3 +600,19 @@ def test_an_opinion_the_writer_owns_is_the_writers_hate(text):
 )
 def test_an_opinion_reported_to_condemn_it_or_a_shop_taken_over_is_clean(text):
     assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nurses from overseas aren't a burden on the NHS, they practically run it",
+        "Deaf people pick up things the rest of us never notice",
+        "The women's team at the leisure centre absolutely smashed it on Saturday",
+    ],
+)
+def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
+    assert not rule_3(text)
+
+
+def test_a_group_called_things_is_still_dehumanised():
+    assert rule_3("Trans people are just things, not people")
