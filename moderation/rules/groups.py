@@ -668,6 +668,12 @@ _NEGATED_SUBJECT = re.compile(
 _DONT_BEFORE = re.compile(
     rf"\b(?:i|we|you|they|people|nobody|no one|noone|never|one) (?:\w+ )?{_NEGATOR} (?:\w+ ){{0,2}}?$"
     rf"|\b(?:don't|do not|never|stop|quit|wouldn't|would never|will never|won't|can't|cannot|shouldn't|should never|must never|mustn't|nobody should|no one should|no one has the right to|nobody has the right to|it's wrong to|it is wrong to|it's not ok to|not okay to|not ok to|it's not right to|no reason to|no excuse to|no need to|unacceptable to) (?:\w+ ){{0,2}}?$"
+    # A belief denied: "nobody on our street thinks the new family are ...", "I don't believe for one
+    # second that ...".
+    r"|\b(?:nobody|no one|noone|no-one|none of us|not one of us)(?: \w+){0,4}? (?:thinks|believes|reckons|says|feels"
+    r"|accepts|thought|said)(?: that)? (?:\w+ ){0,3}?$"
+    r"|\b(?:i|we|you|they|people) (?:\w+ )?(?:don't|do not|never|didn't|won't|can't|cannot) (?:\w+ )?(?:think|believe"
+    r"|reckon|accept|buy|agree)(?: (?:for )?(?:one|a) (?:second|minute|moment))?(?: that)? (?:\w+ ){0,3}?$"
 )
 
 
@@ -804,14 +810,23 @@ def _repair(token: str) -> tuple[str, ...]:
     if len(token) >= 6:
         split = _segment(token, vocab)
         if split:
-            return split
+            return tuple(w for piece in split for w in _SHORTHAND.get(piece, piece).split())
     return (token,)
+
+
+# Two-letter words a run-together reply can hold; "ph", "ob" and "ic" are not words ("transphobic").
+_SHORT_WORDS = frozenset(
+    "am an as at be by do go he if in is it me my no of oh ok on or so to up us we ye ya".split()  # noqa: SIM905
+)
+# Words made from a group's name, or ending like one, that are not run together: "transphobic",
+# "homophobes", "Islamist", "appalling".
+_NOT_RUN_TOGETHER = re.compile(r"phob|(?:ism|isms|ist|ists|ling|lings)$")
 
 
 def _segment(token: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
     """'womenarepathetic' -> ('women', 'are', 'pathetic'), only when a key word is among the pieces."""
     n = len(token)
-    if n > 40:
+    if n > 40 or _NOT_RUN_TOGETHER.search(token):
         return None
     best: list[tuple[int, tuple[str, ...]] | None] = [None] * (n + 1)
     best[0] = (0, ())
@@ -821,7 +836,7 @@ def _segment(token: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
         cost, pieces = best[i]
         for j in range(i + 1, min(n, i + 18) + 1):
             piece = token[i:j]
-            if piece in _KEY_WORDS or piece in vocab or piece in ("i", "a"):
+            if piece in _KEY_WORDS or piece in vocab or piece in ("i", "a") or piece in _SHORTHAND:
                 candidate = (cost + 1, (*pieces, piece))
                 if best[j] is None or candidate[0] < best[j][0]:
                     best[j] = candidate
@@ -830,6 +845,8 @@ def _segment(token: str, vocab: frozenset[str]) -> tuple[str, ...] | None:
         return None
     pieces = result[1]
     if not any(p in _KEY_WORDS for p in pieces) or any(len(p) == 1 and p not in ("i", "a") for p in pieces):
+        return None
+    if any(len(p) == 2 and p not in _SHORT_WORDS and p not in _KEY_WORDS for p in pieces):
         return None
     return pieces
 

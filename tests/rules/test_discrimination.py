@@ -616,3 +616,19 @@ def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
 
 def test_a_group_called_things_is_still_dehumanised():
     assert rule_3("Trans people are just things, not people")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fed up of reading homophobic rubbish under the council's Pride post. Gay people just want to live.",
+        "Nobody in our block thinks the Somali family upstairs are any bother, they're lovely",
+        "I don't believe for a minute that Polish drivers are the problem on the bypass",
+    ],
+)
+def test_words_against_prejudice_and_beliefs_denied_are_clean(text):
+    assert not rule_3(text)
+
+
+def test_run_together_words_are_still_read():
+    assert rule_3("muslimscantbetrusted, everyone knows it")
