@@ -277,7 +277,8 @@ _EMOTED_BY = (
 )
 _BAD_VERBS = (
     "smell|stink|lie|lie about|steal|cheat|rob|rape|breed|breed like rats|breed like rabbits|scrounge|sponge"
-    "|leech|whinge|moan|ruin|ruin everything|destroy|spoil|wreck|infest|invade|swarm|flood|overrun|spread disease"
+    "|leech|whinge|moan|ruin|ruin everything|destroy|spoil|wreck|infest|invade|swarm|flood in|flood into|flood our"
+    "|flood the country|flood this country|flood over|flood here|overrun|spread disease"
     "|spread diseases|bring crime|bring disease|bring nothing|bring nothing but|take our jobs|take our houses"
     "|take our homes|take our benefits|take over|are taking over|are ruining|are destroying|are invading"
     "|are flooding|are swarming|are infesting|are breeding|are replacing|replace us|need to go|need to leave"
@@ -577,6 +578,7 @@ GERUND_REPORTER = re.compile(
     r"\b(?:(?<!just )(?<!jus )(?<!only )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
+    r"|tarring|scapegoating|demonising|demonizing|vilifying|stereotyping|lumping"
     r"|being labelled|being branded|being described as|being treated as|being compared to|being told|to call|to claim"
     r"|to suggest|to write|to post|to tweet|to describe|to label|to imply|to pretend"
     # "I happen to think", "I have to say": the writer's own opinion, not a report of another's.

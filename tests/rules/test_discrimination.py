@@ -632,3 +632,18 @@ def test_words_against_prejudice_and_beliefs_denied_are_clean(text):
 
 def test_run_together_words_are_still_read():
     assert rule_3("muslimscantbetrusted, everyone knows it")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The gurdwara volunteers were out helping after the flood on Canal Street",
+        "Scapegoating Romanians for the state of the market is lazy and wrong",
+    ],
+)
+def test_a_flood_that_is_weather_and_scapegoating_named_to_condemn_it_are_clean(text):
+    assert not rule_3(text)
+
+
+def test_a_group_said_to_flood_in_is_still_rule_3():
+    assert rule_3("Migrants flood into this country every summer and nobody stops them, parasites")
