@@ -296,6 +296,19 @@ _PATTERNS: tuple[_Pattern, ...] = (
         figure_guard=True,
     ),
     _p(r"(?P<q>your days are numbered)", 0.8, "veiled threat", figure_guard=True),
+    # Stock threats everyone knows: "say that to my face", "five minutes alone with you", "they'll
+    # need dental records", "you'll pay for this in blood", "I'll spark you out".
+    _p(
+        rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with {YOU}"
+        r"|need (?:your |his |her )?dental records|pay (?:for (?:this|it|that) )?in blood"
+        r"|spark (?:you|u|ya|him|her) out|(?:need|needing|want|get yourself) a bodyguard"
+        r"|(?:'ll|will) not live to see|close (?:your|ur) eyes for good"
+        r"|(?:firework|petrol|brick|burning|lit|flaming|rag|dog (?:shit|mess))\w*[^.!?]{0,30}through (?:your|ur) letterbox"
+        rf"|{YOU}r?\b[^.!?]{{0,30}}with a broken (?:jaw|nose|neck|skull))",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
     _p(
         r"(?P<q>watch your back|better watch out|sleep(?:ing)? with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"

@@ -852,3 +852,29 @@ def test_what_is_coming_to_the_reader_is_read_when_the_model_is_all_but_certain(
 )
 def test_what_is_coming_without_menace_is_not_a_threat(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meet me outside the Crown and say it to my face, councillor",
+        "Ten minutes alone with you in the car park is all I'm asking",
+        "By the time we're done they'll need dental records",
+        "Someone's going to spark you out one of these nights",
+        "There's a firework with your name on it going through your letterbox",
+    ],
+)
+def test_stock_threats_everyone_knows_are_threats(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our new leaflet goes through your letterbox on Saturday, have a read",
+        "She chaired the whole meeting with a broken wrist, fair play to her",
+        "The dentist on Mill Road lost my dental records, can the council chase the NHS?",
+    ],
+)
+def test_letterboxes_breaks_and_dentists_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
