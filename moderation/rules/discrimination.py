@@ -69,6 +69,8 @@ _TERMS: tuple[_Term, ...] = (
         homonym=r"gobbledy ?-?gook|spick (?:and|&|n) span",
     ),
     _t("raghead|ragheads|towelhead|towelheads|camel jockey|camel jockeys", "racism", 0.9),
+    # Anti-Irish: "Mick" is also a name, so only the plural and "thick mick".
+    _t("micks|thick mick|thick micks|bog trotter|bog trotters|bogtrotter|bogtrotters", "racism", 0.85),
     _t("pikey|pikeys|pikies|gyppo|gyppos|gippo|gippos|gypo|gypos", "racism", 0.9, reclaimable=True),
     _t(
         "half-caste|half caste|half-castes|kaffir|kaffirs|polack|polacks|dago|dagos|honky|honkies",

@@ -458,6 +458,8 @@ _FORMS: tuple[_Form, ...] = (
     # group named as the reason, unless what they would do is good ("... would be first to help").
     _f(r"\b(?:of course|trust|typical of|leave it to|count on|only) (?:a |an |one of (?:those|them|these) |the |some )?GRP (?:would|will|to|'d)\b(?![^.!?]*\b(?:help\w*|win\w*|best|brilliant|kind\w*|generous|step up|welcom\w*|first to|thank\w*|proud)\b)", "stereotypes a group", 0.8),
     _f(r"\bGRP (?:\w+ ){0,2}?(?:only )?(?:have|has|have got|'ve got) (?:only )?(?:themselves|themself) to blame\b", "blames a group for its own treatment", 0.8),
+    # "Rapists dressed up as asylum seekers": the group said to be a disguise for criminals.
+    _f(r"\b(?:rapists|criminals|terrorists|paedos|paedophiles|jihadis|jihadists|thieves|crooks|scroungers|con artists) (?:\w+ )?(?:dressed up as|dressed as|posing as|pretending to be|disguised as|masquerading as) GRP\b", "says a group is a disguise for criminals", 0.85),
     # "Disabled people are never as disabled as they make out": the group said to fake what it is.
     _f(r"\bGRP (?:\w+ ){0,2}?(?:never|not|aren't|isn't|ain't|wasn't|weren't)(?: \w+){0,2}? as \w+ as GRP (?:\w+ )?(?:make out|makes out|claim|claims|pretend|pretends|say|says|let on|lets on|act|acts|like to think)\b", "says a group fakes what it is", 0.8, negatable=False),
     _f(rf"\bno wonder\b[^.!?]{{0,60}}?\b(?:with|now|since|what with) (?:all )?(?:these|those|the|so many|this many) GRP\b{_CREDIT}", "blames a group", 0.8, negatable=False),
@@ -474,7 +476,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\b(?:better|nicer|safer|cleaner|quieter|fine|great|lovely|decent|a nice place|a good place|english|british)(?: \w+){0,3}? (?:before|until|till) (?:the |all the |those |these |they let (?:the |all the |in the )?|the council (?:let|moved|brought|put) (?:in )?(?:the |all the )?)?GRP (?:arrived|came|moved in|turned up|showed up|took over|got here|came over|were let in|moved|started arriving|started coming|landed|invaded)\b", "says a group spoils a place", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}?, (?:the |those |these |you |bloody |fucking |dirty |filthy |disgusting |stinking |little )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
     _f(rf"\bGRP\b[^.!?]{{0,100}}? , (?:{_NEGA} |{_INT} )*(?:{_DEHUM_NOUN}|{_NEGN})(?=$|[\s.!?,])", "insults a group", 0.8),
-    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b(?! (?:(?:a|an|so|really|very|absolutely|just|dead|proper) )*(?:lovely|kind|nice|friendly|helpful|polite|hard-?working|great|brilliant|decent|honest|generous|welcoming|good|wonderful|grafter|gent|gentleman|diamond|pleasure|credit|sound|salt of the earth|hard worker|smashing)\b)", "generalises hate to a whole group", 0.85, negatable=False),
+    _f(r"\b(?:never met|ever met|is there a single|is there one|is there any|are there any|name one|name me one|show me an?|find me an?|there's no such thing as an?|there is no such thing as an?|never seen an?|ever seen an?|never known an?) (?:a |an |one |single )?GRP (?:\w+ ){0,3}?(?:who|that|i|which) (?:\w+ ){0,2}?(?:wasn't|isn't|didn't|doesn't|weren't|aren't|don't|wouldn't|hasn't|haven't|can't|couldn't|won't)\b(?! (?:(?:a|an|so|really|very|absolutely|just|dead|proper) )*(?:lovely|kind|nice|friendly|helpful|polite|hard-?working|great|brilliant|decent|honest|generous|welcoming|good|wonderful|grafter|gent|gentleman|diamond|pleasure|credit|sound|salt of the earth|hard worker|smashing)\b)", "generalises hate to a whole group", 0.85, negatable=False),
     _f(rf"\b(?:not one|none|not a single one|not a one) of GRP (?:{_W}){{0,2}}?(?:had|has|have|is|was|were|are|can|could|ever had) (?:a |any |an ounce of |one )?(?:brain|brains|sense|morals|decency|clue|talent|ability|honour|worth|value|intelligence|common sense|backbone|manners|shame|loyalty|idea|job)\b", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bGRP (?:{_W}){{0,5}}?(?:made|make|makes|turned|turn|turns|left|leave|leaves|make it|turned it into|turn it into) (?:{_W}){{0,3}}?(?:filthy|a tip|a dump|a shithole|a slum|a jungle|a mess|dirty|unsafe|dangerous|worse|hell|a no-go area|no-go|a ghetto|third world|a war zone|a warzone|a hellhole|a cesspit|a cesspool|a zoo)\b", "derogates a group", 0.8),
     _f(r"\bGRP\b[^.!?]{0,60}?(?:now it's|now it is|and now it's|it's now|now it's become|turned into|has become|became) (?:a |an )?(?:jungle|tip|dump|shithole|slum|ghetto|third world|no-go area|war zone|warzone|hellhole|cesspit|cesspool|zoo|mess)\b", "derogates a group", 0.8),
@@ -911,7 +913,10 @@ def _joined(tok: str, nxt: str) -> str | None:
     if len(joined) < 5 or joined not in _GROUP_FIRST_WORDS or not (tok.isalpha() and nxt.isalpha()):
         return None
     vocab = _vocabulary()
-    return joined if tok not in vocab or nxt not in vocab else None
+    if tok not in vocab or nxt not in vocab:
+        return joined
+    # "wo men": a piece of two letters that is no word on its own.
+    return joined if min(len(tok), len(nxt)) <= 2 and (tok if len(tok) <= 2 else nxt) not in _SHORT_WORDS else None
 
 
 @lru_cache(maxsize=64)  # analyse() and group_mentioned() read the same reply's line

@@ -647,3 +647,20 @@ def test_a_flood_that_is_weather_and_scapegoating_named_to_condemn_it_are_clean(
 
 def test_a_group_said_to_flood_in_is_still_rule_3():
     assert rule_3("Migrants flood into this country every summer and nobody stops them, parasites")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bunch of thick micks on the roadworks again, nobody's paid tax in years",
+        "Are there any Albanians in this town who aren't dealing?",
+        "Criminals posing as refugees, that's all the council is housing",
+        "Wo men should never chair a finance committee",
+    ],
+)
+def test_more_wordings_of_hate_are_rule_3(text):
+    assert rule_3(text)
+
+
+def test_a_man_called_mick_is_clean():
+    assert not rule_3("Mick from the bowls club fixed the fence for free, what a star")
