@@ -309,6 +309,24 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "veiled threat",
         figure_guard=True,
     ),
+    # Harm named in the old words: "a rope with your name on it", "tar and feather you", "take the
+    # MP out", "Jo Cox was just the start", "we'll see how fast you can run".
+    _p(
+        r"(?P<q>(?:rope|bullet|noose|knife|blade|bomb|grave|coffin|brick)s? with (?:your|ur|his|her) name on it"
+        r"|tar(?:red)? and feather\w*|(?:take|takes|taking) (?:this|that|the|our) (?:mp|councillor|cllr|traitor"
+        r"|minister|mayor) out\b|(?:someone|somebody|anyone) (?:should|needs to|ought to|will|'ll) take (?:her|him|you"
+        r"|them) out\b|heads? cut off|(?:jo cox|david amess)\b[^.!?]{0,40}\b(?:just the start|the start|the beginning"
+        r"|next|remember)|(?:end up|ended up|go the same way as|same way as|same as|like) (?:jo cox|david amess)"
+        rf"|{YOU}(?:'ll|'re going to| will| are going to| re going to) (?:\w+ )?need (?:police protection|protecting)"
+        rf"|see how fast {YOU} (?:can )?run|stamp on (?:your|ur|his|her|their) (?:head|face|skull)"
+        r"|let the brakes off|make (?:you|them|him|her) wish (?:you|they|he|she)(?:'d| had)"
+        rf"|give {YOU} a (?:little |wee |gentle )?push|(?:didn't|did not) get {YOU},? but (?:we|i) will"
+        r"|keep (?:that|your|ur) \w+ attached"
+        rf"|drag {YOU} (?:out )?(?:of (?:\w+ ){{1,2}})?by (?:your|ur|the) (?:neck|hair|throat|collar))",
+        0.8,
+        "veiled threat",
+        figure_guard=True,
+    ),
     _p(
         r"(?P<q>watch your back|better watch out|sleep(?:ing)? with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"

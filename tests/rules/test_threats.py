@@ -878,3 +878,31 @@ def test_stock_threats_everyone_knows_are_threats(text):
 )
 def test_letterboxes_breaks_and_dentists_are_not_threats(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's a bullet with your name on it, traitor",
+        "Someone should take him out, he is a traitor to this town",
+        "Remember what happened to Jo Cox? You'll end up like Jo Cox",
+        "Vote for the incinerator and we'll see how fast you can run",
+        "The rest of your lot didn't get you, but we will",
+        "Keep that smile attached to your face and stay off our estate",
+    ],
+)
+def test_harm_named_in_the_old_words_is_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can someone take the bins out on Carlton Road, they've been there a week",
+        "Remembering Jo Cox today. More in common.",
+        "The hotel will need police protection if the march goes ahead, please plan for it",
+        "Can you give the bus service a push with the county, it's dreadful",
+    ],
+)
+def test_the_same_words_in_ordinary_replies_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
