@@ -101,6 +101,8 @@ MEASURING_SETS = (
     "threats_blind11",
     "functional_blind11",
     "threats_blind12",
+    "functional_blind12",
+    "threats_blind13",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",

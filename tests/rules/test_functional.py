@@ -131,16 +131,25 @@ def test_threats_are_recognised(judged):
         # before anything else was done with it: 92.0% then 92.2% overall; threat recall 36/42 both
         # times, false threats 2 then 3 of 420 (implicit derogation 29%); threats 90/180 then
         # 102/180, 7 false threats of 120 both times. Never trained on; used for development in
-        # rules-2.6 (93.9% overall, 40/42; threats 144/180).
-        ("functional_blind10.jsonl", 0.93, 0.95),
-        ("threats_blind11.jsonl", 0.91, 0.78),
+        # rules-2.6 and rules-2.7 (96.8% overall, 40/42; threats 160/180).
+        ("functional_blind10.jsonl", 0.96, 0.95),
+        ("threats_blind11.jsonl", 0.92, 0.88),
         # Written blind by a fifteenth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once, with rules-2.5 and rules-2.6, after the last change and
         # before anything else was done with it: 91.1% then 91.8% overall; threat recall 40/42 then
         # 42/42, 4 false threats of 420 both times (implicit derogation 2/14 both times); threats
-        # 119/180 then 140/180, false threats 6 then 4 of 120. Never trained on.
-        ("functional_blind11.jsonl", 0.91, 0.97),
-        ("threats_blind12.jsonl", 0.97, 0.77),
+        # 119/180 then 140/180, false threats 6 then 4 of 120. Never trained on; used for
+        # development in rules-2.7 (97.2% overall, 42/42; threats 157/180).
+        ("functional_blind11.jsonl", 0.96, 0.97),
+        ("threats_blind12.jsonl", 0.98, 0.86),
+        # Written blind by a sixteenth writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once, with rules-2.6 and rules-2.7, after the last change and
+        # before anything else was done with it: 93.3% then 94.2% overall; threat recall 40/42 both
+        # times, 5 false threats of 420 both times (implicit derogation 6/14 both times); threats
+        # 144/180 then 147/180 (145 opened by handles), 5 false threats of 120 both times. Never
+        # trained on.
+        ("functional_blind12.jsonl", 0.94, 0.95),
+        ("threats_blind13.jsonl", 0.98, 0.80),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
