@@ -158,7 +158,7 @@ _VIOLENCE_HINT = re.compile(
 # too, and flagged only when the model is all but certain. Asked about every reply, on the sets it
 # never trained on, from 0.99 it read 13 threats and no false ones, but that halves the engine's
 # throughput; these words keep 9 of the 13 ("The planning decision is on Thursday. So is your
-# funeral.") and ask it about one more reply in eighty of an ordinary day's.
+# funeral.") and ask it about no more of bench/classify.py's mixed replies than before.
 SURE_THREAT_FLOOR = 0.99
 _FORETOLD = re.compile(
     r"\b(?:you'll|you will|you won't|youll|ye'll|ye'd|you'd|you're going to|you're gonna|you are going to|yours is"
