@@ -239,6 +239,8 @@ _ELECTORAL_FIGURE = re.compile(
 # Everyday phrases built on a word of violence: "hang your heads", "a heads-up", "the head teacher".
 _IDIOM = re.compile(
     r"\bhang (?:your|their|his|her|our|my) heads?\b|\bheads?(?:-| )?up\b|\bhead (?:of|teacher|office|start|count)\b"
+    # A protest: "I'll chain myself to the diving board".
+    r"|\bchain(?:ing|ed)? (?:myself|ourselves|ourself|themselves)\b"
 )
 # A match adds its own: "take your head off with the bouncers", "knock you for six".
 _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")

@@ -679,7 +679,10 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "direct threat",
     ),
     _p(
-        r"\b(?:we|i)(?:'ve| have)? (?P<q>(?:got|made|drawn up|compiled) a list)(?: of (?:names|addresses|you|them"
+        r"\b(?:we|i)(?:'ve| have)? (?P<q>(?:got|made|drawn up|compiled) a list)"
+        # "I've got a list of questions ready": a list to ask, not to work through.
+        r"(?! of (?:questions|points|issues|things|concerns|complaints|demands|suggestions|potholes|problems))"
+        r"(?: of (?:names|addresses|you|them"
         r"|every \w+))?(?=[^.!?]{0,40}(?:working through|one by one|ticking|coming|$|[.!?]))",
         0.75,
         "veiled threat",

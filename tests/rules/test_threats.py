@@ -906,3 +906,22 @@ def test_harm_named_in_the_old_words_is_a_threat(text):
 )
 def test_the_same_words_in_ordinary_replies_are_not_threats(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man in Dudley was charged for threatening to burn down the gurdwara, good",
+        "The bloke who threatened to stab the Polish lads at the car wash got six months",
+        "Scrap the parking charges and I'll chain myself to the town hall railings in thanks",
+        "The rent rises will bleed the Somali families on Hope Street dry",
+        "Wouldn't trust that Romanian landlord as far as I could throw him",
+        "Come canvassing on our road, I've got a list of questions about the bins",
+    ],
+)
+def test_threats_reported_and_violent_idioms_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
+
+
+def test_a_threat_the_writer_makes_is_still_one():
+    assert ENGINE.classify("I'm threatening to burn down the gurdwara and I mean every word").hit("threat")
