@@ -426,6 +426,9 @@ class _Form:
     score: float
     threat: bool = False  # also a rule 2 threat
     negatable: bool = True  # a negator inside the match undoes it
+    # An insult standing alone as a sentence ("Refugees got the hotel. Parasites."): after a quotation
+    # or someone's words reported it judges them ("... sprayed on the mosque. Disgusting.").
+    alone: bool = False
 
 
 # Said to a group's credit, anywhere after: "... and that's great", "... making friends".
@@ -489,7 +492,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(rf"\b(?:to|should|must|gotta|let's|lets|we'll|we will|i'll|i will) {_VIOL} (?:{_W}){{0,1}}?{_ALL}GRP\b", "call for violence against a group", 0.9, threat=True),
     _f(r"\b(?:better|best|great|good|happier|safer|nicer|cleaner)\b[^.!?]{0,40}? if (?:all )?(?:of )?(?:the )?GRP (?:were|was|are|got|all|just) (?:all )?(?:dead|gone for good|wiped out|killed|shot|exterminated|eradicated|gassed|hanged|burned|burnt|six feet under|died)\b", "wishes a group dead", 0.9, threat=True),
     # After a group is named, a sentence that is only an insult is about them: "... Parasites."
-    _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?: (?:and|,) (?:{_NEGA}|{_NEGN}))?(?:(?: ,)? (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|as ever|as usual|all of em|GRP all|GRP))?(?=$| ?[.!?])", "insults a group", 0.75, negatable=False),
+    _f(rf"(?:^|[.!?] )(?:{_INT} ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA})(?: (?:and|,) (?:{_NEGA}|{_NEGN}))?(?:(?: ,)? (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|as ever|as usual|all of em|GRP all|GRP))?(?=$| ?[.!?])", "insults a group", 0.75, negatable=False, alone=True),
     _f(rf"(?:^|[.!?] )(?:{_INT} |bunch of |load of |pack of |lot of ){{0,3}}(?:{_DEHUM}|{_NEGN}|{_NEGA}) ?, (?:every one|each one|every single one|all of GRP|the lot of GRP|the lot|every last one|the whole lot|GRP all|GRP)\b", "insults a group", 0.8, negatable=False),
     _f(rf"\b{_IDADJ} (?:{_NEGA} )?(?:{_DEHUM}|{_NEGN})(?=$|[\s.!?,:;)])(?! heaps?\b)", "insults a group", 0.8),
     _f(rf"\bGRP (?:{_W}){{0,6}}?(?:is|are|will|gonna|'s) (?:going to |gonna )?(?:get|be|end up) (?:hurt|stabbed|shot|battered|beaten|killed|done in|smashed|burned|burnt|glassed|hospitalised|in hospital|in an ambulance)\b", "threat of violence against a group", 0.9, threat=True),
@@ -1274,6 +1277,8 @@ def analyse(doc: Document) -> list[Cue]:
             if _negated(form, text, start, end) or _reported(text, start, end, s):
                 continue
             if form.threat and _NOT_VIOLENCE.search(text, max(0, start - 20), min(len(text), end + 40)):
+                continue
+            if form.alone and (_has_quotation(s) or _REPORTER_RE.search(text, 0, start)):
                 continue
             first, last = _word_at(line, start), _word_at(line, max(start, end - 1))
             grp_words = [i for i in range(first, last + 1) if i in line.categories]

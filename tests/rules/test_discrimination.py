@@ -664,3 +664,11 @@ def test_more_wordings_of_hate_are_rule_3(text):
 
 def test_a_man_called_mick_is_clean():
     assert not rule_3("Mick from the bowls club fixed the fence for free, what a star")
+
+
+def test_a_lone_word_after_hate_reported_judges_the_report():
+    assert not rule_3("Someone has sprayed 'go home' on the front of the Polish shop. Vile. Please get it removed")
+
+
+def test_a_lone_insult_after_a_group_is_still_hate():
+    assert rule_3("Another lot of Albanians moved into the flats. Parasites.")
