@@ -14,7 +14,9 @@ from moderation.rules.verdict import SEVERITY_RANK, Cue, Hit, Verdict
 logger = logging.getLogger(__name__)
 
 _MAX_REASONS = 3
-# Detectors that read quoted words as written (a quoted false claim is still the claim).
+# Detectors that read quoted words as written (a quoted false claim is still the claim; a group's
+# name in scare quotes, "the 'disabled' lot", is the insinuation's sneer). Insinuation checks for
+# itself whether the quotation is reported or condemned.
 _READ_QUOTED = frozenset({"claims", "domains", "insinuation"})
 
 

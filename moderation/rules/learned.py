@@ -380,21 +380,13 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # counts themselves in ("as a gay man ... thank you").
     praised = vetoed and not answered and not member
     want_menace = (group is not None or praised) and not threat_found and not want_threat
-    want_veiled = (
-        threat_readable
-        and not want_threat
-        and bool(_MENACE_HINT.search(said.text))
-        and not _harm_without_a_doer(said.text)
-        and not _shame_for_a_thing(said.text)
-    )
-    want_sure = (
-        threat_readable
-        and not want_threat
-        and not want_veiled
-        and bool(_FORETOLD.search(said.text))
-        and not _harm_without_a_doer(said.text)
-        and not _shame_for_a_thing(said.text)
-    )
+    # A stock phrase of menace, or words of what is coming to the reader, in a reply that is not a
+    # worry about danger with no one doing it or a shame that befalls a thing.
+    hinted = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))
+    foretold = threat_readable and not want_threat and not hinted and bool(_FORETOLD.search(said.text))
+    menacing = (hinted or foretold) and not (_harm_without_a_doer(said.text) or _shame_for_a_thing(said.text))
+    want_veiled = hinted and menacing
+    want_sure = foretold and menacing
     if (
         category is None
         and overruled is None
