@@ -304,6 +304,12 @@ _CONCERN = re.compile(
     rf"\b(?:dangerous|unsafe|not safe|risky|scary|frightening) for (?:\w+ ){{0,2}}?(?:{ANY_GROUP})\b"
     r"|\b(?:need|needs|want|deserve) (?:more |better )?(?:lighting|street ?lights|police|policing|cctv|patrols"
     r"|protection|safe spaces?)\b"
+    # The group as the one wronged: "Travellers have been let down by the council again", "Black lads
+    # on the estate get stopped by police every week for nothing" (unless a reason is laid on them).
+    r"|(?:^|[.!?] )[^.!?]{0,60}?\b(?:have been|has been|had been|are being|is being|were|was|get|gets"
+    r"|getting|keep getting) (?:\w+ )?(?:let down|failed|ignored|attacked|abused|targeted|harassed|bullied|neglected"
+    r"|forgotten|mistreated|overlooked|excluded|discriminated against|priced out|evicted|stopped|searched|exploited"
+    r"|picked on|singled out|victimi[sz]ed)\b(?![^.!?]*\b(?:because|cos|coz|since) (?:they|them)\b)"
 )
 
 

@@ -323,3 +323,19 @@ def test_praise_does_not_keep_menace_against_a_group_from_being_read(monkeypatch
 def test_stock_phrases_of_a_reckoning_are_read_for_a_veiled_threat(monkeypatch, engine, text):
     _model_says(monkeypatch, 0.05, 0.9)
     assert engine.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Travellers have been let down by the council again",
+        "Black lads on the estate get stopped by police every week for nothing",
+    ],
+)
+def test_a_group_named_as_the_one_wronged_is_not_read_as_hate(engine, text):
+    assert 3 not in engine.classify(text).rules
+
+
+def test_a_reason_laid_on_the_group_is_still_read(engine):
+    verdict = engine.classify("Travellers get stopped by police all the time because they are thieving scum")
+    assert 3 in verdict.rules
