@@ -207,6 +207,7 @@ _PRAISE = re.compile(
     r"\b(?:happy (?:pride|eid|diwali|vaisakhi|hanukkah|holi|lunar new year|black history month)"
     r"|thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
+    r"|the best (?:\w+ )?(?:parties|food|bread|neighbours|cooks|curry|coffee|service|bakery|shop|people)"
     r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of)\b"
 )
 
@@ -309,7 +310,14 @@ _CONCERN = re.compile(
     r"|(?:^|[.!?] )[^.!?]{0,60}?\b(?:have been|has been|had been|are being|is being|were|was|get|gets"
     r"|getting|keep getting) (?:\w+ )?(?:let down|failed|ignored|attacked|abused|targeted|harassed|bullied|neglected"
     r"|forgotten|mistreated|overlooked|excluded|discriminated against|priced out|evicted|stopped|searched|exploited"
-    r"|picked on|singled out|victimi[sz]ed)\b(?![^.!?]*\b(?:because|cos|coz|since) (?:they|them)\b)"
+    r"|picked on|singled out|victimi[sz]ed|hammered|hit hard|squeezed|clobbered|ripped off|short-changed)\b"
+    r"(?![^.!?]*\b(?:because|cos|coz|since) (?:they|them)\b)"
+    # A reply that is only a question to those in power about how a group is treated or counted:
+    # "why are there no Asian candidates on the list?", "why does the council keep putting asylum
+    # seekers in hotels?".
+    r"|^(?:@\w+ )*(?:why|how come) (?:are there no|is there no|aren't there any|isn't there a|(?:does|do|did|is|are"
+    r"|has|have|won't|doesn't|don't) (?:the |our |this |that )?(?:council|government|home office|party|labour|tories"
+    r"|conservatives|lib dems|reform|greens|police|school|nhs|cabinet|mp|councillors?|mayor))\b[^.!?]*\?$"
 )
 
 

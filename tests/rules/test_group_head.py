@@ -339,3 +339,21 @@ def test_a_group_named_as_the_one_wronged_is_not_read_as_hate(engine, text):
 def test_a_reason_laid_on_the_group_is_still_read(engine):
     verdict = engine.classify("Travellers get stopped by police all the time because they are thieving scum")
     assert 3 in verdict.rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why are there no Black candidates on the Tory list for the county elections?",
+        "@cllr_amos why does the council keep housing refugees in B&Bs instead of flats?",
+        "Bangladeshi cafes on Brick Lane are getting hammered by the new parking charges",
+        "My Polish neighbours make the best bread on the street, sorry not sorry",
+    ],
+)
+def test_questions_to_those_in_power_and_plain_warmth_are_not_read_as_hate(engine, text):
+    assert 3 not in engine.classify(text).rules
+
+
+def test_a_question_followed_by_hate_is_still_read(engine):
+    text = "Why is the council printing leaflets in Urdu? Those people should learn English or go home. Leeches."
+    assert 3 in engine.classify(text).rules
