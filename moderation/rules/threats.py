@@ -369,7 +369,11 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"\b(?:i|we|i've|we've|people|everyone|my mates|they)(?:\s\w+)?(?: now)? (?:know|knows|found|find|have|got"
         rf"|know exactly"
-        rf"|found out|figured out|worked out)(?: exactly)? (?P<q>where {YOU} (?:live|sleep|stay)s?)\b",
+        rf"|found out|figured out|worked out)(?: exactly)? (?P<q>where {YOU} (?:live|sleep|stay)s?)\b"
+        # ... unless it is because they are neighbours: "I know where you live, you're my neighbour",
+        # "we know where you live: Ward 7, same as us".
+        r"(?![^.!?]{0,40}\b(?:same (?:\w+ )?as (?:me|us)|(?:you're|you are|ur) (?:my|our) (?:\w+ ){0,2}neighbours?"
+        r"|next door to (?:me|us)|(?:i'm|we're|i am|we are) (?:your|ur) (?:\w+ ){0,2}neighbours?))",
         0.95,
         "knows where they live",
     ),

@@ -925,3 +925,18 @@ def test_threats_reported_and_violent_idioms_are_not_threats(text):
 
 def test_a_threat_the_writer_makes_is_still_one():
     assert ENGINE.classify("I'm threatening to burn down the gurdwara and I mean every word").hit("threat")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I know where you live, Cllr, you're my next door neighbour, and your bins are always out first",
+        "We know where you live: Elm Road, same as us, and the streetlight's been out for a month",
+    ],
+)
+def test_knowing_where_a_neighbour_lives_is_not_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is None
+
+
+def test_knowing_where_someone_lives_is_still_a_threat():
+    assert ENGINE.classify("We know where you live, councillor. Sleep well.").hit("threat") is not None
