@@ -34,6 +34,10 @@ class _Term:
     homonym: re.Pattern | None = None  # context in which it means something else
     masked_or_aimed: bool = False  # ambiguous unless written masked or aimed ("f*gs", "you fag")
 
+    def homonym_at(self, s: str, start: int, end: int) -> bool:
+        """The words around s[start:end] give the term its other, innocent sense."""
+        return self.homonym is not None and self.homonym.search(s[max(0, start - 25) : end + 25]) is not None
+
 
 def _t(
     words: str, category: str, score: float, label: str = "slur", homonym: str | None = None, **flags: bool
@@ -572,8 +576,7 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
         for m in scan(regex, s):
             a, b = m.span("q")
             # A masked spelling shows the writer meant the slur, whatever the context.
-            homonym = term.homonym is not None and term.homonym.search(s[max(0, a - 25) : b + 25])
-            if homonym and not (term.masked_or_aimed and _masked(doc, view, a, b)):
+            if term.homonym_at(s, a, b) and not (term.masked_or_aimed and _masked(doc, view, a, b)):
                 continue
             if not _used(s, a, b):
                 continue
@@ -612,7 +615,7 @@ def innocent_homonym(doc: Document) -> bool:
             continue
         for m in scan(regex, s):
             a, b = m.span("q")
-            if term.homonym.search(s[max(0, a - 25) : b + 25]) and not _masked(doc, 0, a, b):
+            if term.homonym_at(s, a, b) and not _masked(doc, 0, a, b):
                 return True
     return False
 

@@ -825,7 +825,8 @@ def _repair(token: str) -> tuple[str, ...]:
 
 # Two-letter words a run-together reply can hold; "ph", "ob" and "ic" are not words ("transphobic").
 _SHORT_WORDS = frozenset(
-    "am an as at be by do go he if in is it me my no of oh ok on or so to up us we ye ya".split()  # noqa: SIM905
+    {"am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is", "it", "me", "my", "no", "of", "oh"}
+    | {"ok", "on", "or", "so", "to", "up", "us", "we", "ye", "ya"}
 )
 # Words made from a group's name, or ending like one, that are not run together: "transphobic",
 # "homophobes", "Islamist", "appalling".

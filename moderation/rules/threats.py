@@ -302,7 +302,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with {YOU}"
         r"|need (?:your |his |her )?dental records|pay (?:for (?:this|it|that) )?in blood"
         r"|spark (?:you|u|ya|him|her) out|(?:need|needing|want|get yourself) a bodyguard"
-        r"|(?:'ll|will) not live to see|close (?:your|ur) eyes for good"
+        r"|close (?:your|ur) eyes for good"
         r"|(?:firework|petrol|brick|burning|lit|flaming|rag|dog (?:shit|mess))\w*[^.!?]{0,30}through (?:your|ur) letterbox"
         rf"|{YOU}r?\b[^.!?]{{0,30}}with a broken (?:jaw|nose|neck|skull))",
         0.8,
@@ -331,7 +331,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"(?P<q>watch your back|better watch out|sleep(?:ing)? with one eye open"
         r"|(?:keep )?look(?:ing)? over your shoulder"
         r"|(?:you|u|ya|they|he|she) (?:won't|will not|wont|will never|'ll never) (?:be|feel) safe"
-        r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)"
+        r"|not safe (?:anywhere|at home|in your)|won't live (?:to see|long)|(?:'ll|will) not live to see"
         r"|won't see (?:christmas|easter|next year|the new year|another birthday|the summer|the spring|next week"
         r"|the weekend)|won't know what hit (?:you|u)"
         # ... unless it is a treat: "when you see the new mural", "when you try the sausage rolls".
