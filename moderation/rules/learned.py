@@ -149,7 +149,9 @@ _VIOLENCE_HINT = re.compile(
     r"|same time as always|throttle|smack|slap|thump|whack|clobber|wallop|twat|strangl|suffocat|match to"
     r"|through (?:the |a |your )?(?:\w+ )?(?:window|windscreen|wall)|ovens?|gas chambers?|permanently|put (?:\w+ )?down"
     r"|accidents? (?:happen|can happen)|sharp|crossbow|shotgun|rifle|pogrom|rocks|fist"
-    r"|jumped)(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
+    r"|jumped|do (?:you|him|her|them) over|spark\w* (?:\w+ )?out|bottl\w* (?:you|him|her|them)\b"
+    r"|gut (?:you|him|her|them)\b|everyone (?:inside|in it|in there)"
+    r")(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
 
@@ -199,7 +201,15 @@ _MENACE_HINT = re.compile(
     r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
     r"|the old fashioned way|old days|(?:their|our) own hands|very long night|taste of|reminder"
     r"|when the sun goes down|at night|[234] ?am|see (?:you|ye|ya) outside|make your life (?:hell|a misery)"
-    r"|send (?:you|them|him|her) back)\b"
+    r"|send (?:you|them|him|her) back"
+    # The reader's days known, a word to be had with them, what befalls people like them ("we know
+    # your routine", "the lads want a 'chat' with you", "ask what happens to people who cross us").
+    r"|your (?:routine|movements|schedule|comings and goings|habits)|be seeing (?:you|ya|ye)"
+    r"|(?:a|little|quiet|friendly|proper|wee|else has a) '?(?:word|chat)'? with (?:you|ya|ye|u)"
+    r"|what happens to (?:people|those|anyone|folk|councillors|mps|the likes of you)|over (?:your|my|yer) shoulder"
+    r"|careful (?:cycling|walking|driving|jogging|running|crossing|parking|out there)"
+    r"|(?:you're|you are|your name(?:'s| is)) on (?:a|our|my|the|their) list|worse next time|still standing"
+    r"|you never know who|long(?:er)? reach|affairs in order)\b"
 )
 
 

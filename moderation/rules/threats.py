@@ -301,13 +301,26 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p(
         rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with {YOU}"
         r"|need (?:your |his |her )?dental records|pay (?:for (?:this|it|that) )?in blood"
-        r"|spark (?:you|u|ya|him|her) out|(?:need|needing|want|get yourself) a bodyguard"
+        r"|spark (?:you|u|ya|him|her) out|knock(?:s|ing)? (?:you|u|ya|him|her) spark out"
+        r"|(?:need|needing|want|get yourself) a bodyguard|gut (?:you|u|ya|him|her) like a fish"
+        r"|(?:stabbed|shot|killed|murdered|attacked|knifed|beaten up) for less(?! than (?:a|an|£|\d|\w+ quid))"
+        r"|accidents (?:happen|can happen|have a way of happening) to (?:\w+ ){1,3}?(?:who|that|like (?:you|u|ya))\b"
         r"|close (?:your|ur) eyes for good"
         r"|(?:firework|petrol|brick|burning|lit|flaming|rag|dog (?:shit|mess))\w*[^.!?]{0,30}through (?:your|ur) letterbox"
         rf"|{YOU}r?\b[^.!?]{{0,30}}with a broken (?:jaw|nose|neck|skull))",
         0.8,
         "veiled threat",
         figure_guard=True,
+    ),
+    # "Not a threat, a promise", unless what is promised is a vote or a complaint; and the reckoning
+    # that is "not at the ballot box".
+    _p(
+        r"(?P<q>not a threat,? (?:it'?s |it is |just |but )?a promise)\b(?![^.!?]*\b(?:vote|votes|voting|ballot"
+        r"|elections?|polls?|leaflets?|campaign\w*|deselect\w*|petition\w*|ombudsman|complaints?|standards|judicial"
+        r"|solicitor|lawyers?|court|press|paper|papers)\b)"
+        r"|(?:regret|pay|sorry|answer for)[^.!?]{0,40}\b(?:not (?:at|through|via|by|in) the ballot box)",
+        0.8,
+        "veiled threat",
     ),
     # Harm named in the old words: "a rope with your name on it", "tar and feather you", "take the
     # MP out", "Jo Cox was just the start", "we'll see how fast you can run".

@@ -328,6 +328,52 @@ def test_stock_phrases_of_a_reckoning_are_read_for_a_veiled_threat(monkeypatch, 
 @pytest.mark.parametrize(
     "text",
     [
+        "Funny, your routine never changes, does it, councillor?",
+        "Be seeing you, Cllr. Sooner than you think.",
+        "A few of us want a quiet word with you after the meeting.",
+        "Go and ask the last leader what happens to people who cross us.",
+        "Careful walking past the flats tonight, Cllr.",
+        "Your name's on a list now.",
+        "Enjoy the ward office while it's still standing.",
+        "Some friends of mine want a chat with you. Not the friendly kind.",
+    ],
+)
+def test_the_readers_days_a_word_with_them_and_what_befalls_others_are_read_for_menace(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.9)
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "veiled threat" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A few of us want a quiet word with you after the meeting.",
+        "Careful walking past the flats tonight, Cllr.",
+        "Your name's on a list now.",
+    ],
+)
+def test_the_model_reads_those_as_menace(engine, text):
+    assert engine.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Careful parking on Elm Road tonight, the wardens are out in force",
+        "The old lido is still standing after all these years, amazing",
+        "You're on the list for the consultation, the council will write in March",
+        "Mum's getting her affairs in order before the move into sheltered housing",
+        "What happens to people who miss the deadline for the school place appeal?",
+        "Be seeing you at the fun day on Saturday, the kids can't wait",
+    ],
+)
+def test_the_same_words_in_ordinary_replies_are_not_read_as_menace(engine, text):
+    assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Travellers have been let down by the council again",
         "Black lads on the estate get stopped by police every week for nothing",
     ],

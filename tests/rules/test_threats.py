@@ -940,3 +940,32 @@ def test_knowing_where_a_neighbour_lives_is_not_a_threat(text):
 
 def test_knowing_where_someone_lives_is_still_a_threat():
     assert ENGINE.classify("We know where you live, councillor. Sleep well.").hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll knock him spark out if he shows his face at the count",
+        "Gut her like a fish, the traitor",
+        "Councillors have been shot for less than what you did",
+        "Accidents happen to people who don't listen, Cllr",
+        "It's not a threat, it's a promise: you'll answer for this, and not at the ballot box",
+        "Not a threat, a promise. Watch yourself.",
+    ],
+)
+def test_more_stock_threats_are_threats(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not a threat, a promise: we'll vote you out in May",
+        "That's not a threat, it's a promise to take this to the ombudsman",
+        "Lads on the parade have been stabbed for less than a phone, we need patrols",
+        "Accidents happen at that junction every week, fix the lights",
+        "The falling branch knocked him spark out, sort the trees in the park",
+    ],
+)
+def test_promises_of_votes_worries_and_accidents_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
