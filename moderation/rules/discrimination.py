@@ -558,7 +558,20 @@ def _used(s: str, start: int, end: int) -> bool:
         return False
     # "Saying women belong in the kitchen is pathetic": reported in order to condemn it.
     left, _ = sentence_bounds(s, start, end)
-    return not GERUND_REPORTER.search(s[left:start])
+    before = s[left:start]
+    # "Anyone who thinks Muslims should be burned out needs help": the view of those it answers.
+    return not (GERUND_REPORTER.search(before) or _THOSE_WHO_THINK.search(before))
+
+
+_THOSE_WHO_THINK = re.compile(
+    r"\b(?:people|anyone|anybody|those|folk|whoever|everyone|the ones|the people) who (?:\w+ ){0,2}?(?:think|thinks"
+    r"|say|says|believe|believes|reckon|reckons|claim|claims|want|wants|shout|shouts|chant|chants|post|posts) "
+)
+
+
+def answers_those_who_think(s: str) -> bool:
+    """The reply answers the view of others: "anyone who thinks ... needs help"."""
+    return _THOSE_WHO_THINK.search(s) is not None
 
 
 def detect(doc: Document) -> list[Cue]:

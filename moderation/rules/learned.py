@@ -18,8 +18,8 @@ import re
 
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
-from moderation.rules.context import addresses_reader, speaks_of_contest, speaks_of_elections
-from moderation.rules.discrimination import innocent_homonym
+from moderation.rules.context import addresses_reader, denounces, speaks_of_contest, speaks_of_elections
+from moderation.rules.discrimination import answers_those_who_think, innocent_homonym
 from moderation.rules.groups import (
     group_mentioned,
     group_pointed_at,
@@ -149,8 +149,8 @@ _VIOLENCE_HINT = re.compile(
     r"|same time as always|throttle|smack|slap|thump|whack|clobber|wallop|twat|strangl|suffocat|match to"
     r"|through (?:the |a |your )?(?:\w+ )?(?:window|windscreen|wall)|ovens?|gas chambers?|permanently|put (?:\w+ )?down"
     r"|accidents? (?:happen|can happen)|sharp|crossbow|shotgun|rifle|pogrom|rocks|fist"
-    r"|jumped|do (?:you|him|her|them) over|spark\w* (?:\w+ )?out|bottl\w* (?:you|him|her|them)\b"
-    r"|gut (?:you|him|her|them)\b|everyone (?:inside|in it|in there)"
+    r"|jumped|do (?:you|him|her|them) over|fish\w* (?:you|him|her|them) out|spark\w* (?:\w+ )?out"
+    r"|bottl\w* (?:you|him|her|them)\b|gut (?:you|him|her|them)\b|everyone (?:inside|in it|in there)"
     r")(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
 )
@@ -209,7 +209,9 @@ _MENACE_HINT = re.compile(
     r"|what happens to (?:people|those|anyone|folk|councillors|mps|the likes of you)|over (?:your|my|yer) shoulder"
     r"|careful (?:cycling|walking|driving|jogging|running|crossing|parking|out there)"
     r"|(?:you're|you are|your name(?:'s| is)) on (?:a|our|my|the|their) list|worse next time|still standing"
-    r"|you never know who|long(?:er)? reach|affairs in order)\b"
+    r"|you never know who|long(?:er)? reach|affairs in order|not the (?:talking|friendly|nice|polite|chatty) kind"
+    r"|(?:bring|wear) a helmet|body armou?r"
+    r"|(?:parked|sat|sitting|waiting|standing) outside your (?:surgery|office|house|home|door|place|work))\b"
 )
 
 
@@ -335,10 +337,14 @@ _CONCERN = re.compile(
 # nothing said to happen to anyone ("be a shame if anything happened to your car" is read).
 _BE_A_SHAME = re.compile(r"\bbe a (?:shame|pity)\b")
 _HAPPEN = re.compile(r"\bhappen\w*\b")
+# "nice house. nice family. be a shame.": someone's family is not a thing.
+_KIN = re.compile(r"\b(?:family|wife|husband|kids|children|son|daughter|grandkids|partner)\b")
 
 
 def _shame_for_a_thing(s: str) -> bool:
-    return bool(_BE_A_SHAME.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s) and not _HAPPEN.search(s))
+    return bool(
+        _BE_A_SHAME.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s) and not _HAPPEN.search(s) and not _KIN.search(s)
+    )
 
 
 # Counter-speech that denies a slur's claim ("it's a myth that disabled people are a drain") and
@@ -362,7 +368,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # without praise ("we're lucky to have them") or words that report or answer someone else's
     # ("people who say Muslims are ... should be ashamed"), and must be surer of one with a
     # negation ("Muslims are not terrorists" against "gay people don't deserve children").
-    reported = reports_speech(doc)
+    # "Anyone who thinks Muslims should be burned out needs help" answers others' views.
+    reported = reports_speech(doc) or answers_those_who_think(said.text)
     negation = negated(said)
     # A group pointed at ("the lads off the barge", "Little Karachi") is read like one named.
     named_outright = group_mentioned(said)
@@ -400,10 +407,17 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # Menace against a named group needs no word of violence ("we know which flats the Somalis are
     # in, they'd be wise to move"): it is read in a reply that is hate as well, and more surely.
     # Praise does not keep it from being read ("got a lovely surprise planned for the Somalis in
-    # the tower, fire exits won't help them"); someone else's words do, and so does a writer who
-    # counts themselves in ("as a gay man ... thank you").
-    praised = vetoed and not answered and not member
-    want_menace = (group is not None or praised) and not threat_found and not want_threat
+    # the tower, fire exits won't help them"), nor does what the group or the council are said to
+    # think ("lesbians at the club think they're safe. they're not"); words quoted or reported
+    # do, and so do a writer who counts themselves in ("as a gay man ... thank you") and
+    # counter-speech.
+    want_menace = (
+        named is not None
+        and threat_readable
+        and not want_threat
+        and not denounces(said.text)
+        and not speaks_as_member(said)
+    )
     # A stock phrase of menace, or words of what is coming to the reader, in a reply that is not a
     # worry about danger with no one doing it or a shame that befalls a thing.
     hinted = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))

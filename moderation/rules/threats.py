@@ -300,11 +300,29 @@ _PATTERNS: tuple[_Pattern, ...] = (
     # need dental records", "you'll pay for this in blood", "I'll spark you out".
     _p(
         rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with {YOU}"
-        r"|need (?:your |his |her )?dental records|pay (?:for (?:this|it|that) )?in blood"
+        r"|need (?:your |his |her )?dental records|pay\b[^.!?]{0,30}\bin blood"
         r"|spark (?:you|u|ya|him|her) out|knock(?:s|ing)? (?:you|u|ya|him|her) spark out"
         r"|(?:need|needing|want|get yourself) a bodyguard|gut (?:you|u|ya|him|her) like a fish"
         r"|(?:stabbed|shot|killed|murdered|attacked|knifed|beaten up) for less(?! than (?:a|an|£|\d|\w+ quid))"
-        r"|accidents (?:happen|can happen|have a way of happening) to (?:\w+ ){1,3}?(?:who|that|like (?:you|u|ya))\b"
+        r"|accidents (?:happen|can happen|have a way of happening)\b[^!?]{0,40}?\bto (?:\w+ )?(?:people|councillors|cllrs|mps"
+        r"|politicians|those|folk|anyone) (?:who|that) (?:cross|ignore|don't listen|won't listen|go against|mess|upset"
+        r"|betray|stick (?:their|your) nose)"
+        r"|accidents (?:happen|can happen|have a way of happening) to (?:people )?like (?:you|u|ya)\b"
+        # "I'd happily do time for you", "the fire brigade will be too late", "find out what a car does
+        # at 40mph", a bat "and I'm not afraid to use it", "a brick round your neck" (not a worry about
+        # fire cover, children on a bend, or a cricket bat).
+        r"|(?:i'?ll|i will|i'd|i would|id|happy to|gladly|happily|worth) (?:\w+ )?(?:do|doing|serve|serving)"
+        r" (?:time|bird|a stretch|life|porridge) for (?:you|u|ya|him|her|them)\b"
+        r"|fire (?:brigade|service|engines?)(?:'ll| will) (?:\w+ )?be too late(?![^.!?]*\b(?:if|when|to (?:reach|get))\b)"
+        r"|(?:^|[.!?] )(?![^.!?]*\b(?:kids?|children|cyclists?|pedestrians?|someone|somebody|bikes?|crossing|junction"
+        r"|bend|pensioners?|if|unless)\b)[^.!?]*?find out what a (?:car|van|lorry|truck|bat|knife|brick|blade|fist|boot"
+        r"|bullet|machete|petrol can) (?:does|can do|feels like)"
+        r"|\b(?:bats?|knife|knives|guns?|blades?|machetes?|crowbars?|shotguns?|rifles?)\b"
+        r"(?![^.!?]*\b(?:cricket|rounders|baseball|softball|garden|allotment|kitchen|cake|veg|diy|nets|butcher)\b)[^!?]{0,80}"
+        r"\b(?:not afraid|won't hesitate|will not hesitate|wouldn't hesitate|not scared) to use (?:it|them)"
+        r"|(?:bricks?|rocks?|stones?|breeze ?blocks?) (?:tied )?(?:round|around) (?:your|ur|his|her|their) necks?"
+        r"|what hitler (?:didn't|did not|never|couldn't|failed to) (?:\w+ ){0,3}finish|(?:finish|finishing) what hitler"
+        r"|what happened to (?:jo cox|(?:sir )?david amess|amess) (?:could|can|will|might|may) happen"
         r"|close (?:your|ur) eyes for good"
         r"|(?:firework|petrol|brick|burning|lit|flaming|rag|dog (?:shit|mess))\w*[^.!?]{0,30}through (?:your|ur) letterbox"
         rf"|{YOU}r?\b[^.!?]{{0,30}}with a broken (?:jaw|nose|neck|skull))",
@@ -690,8 +708,8 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "veiled threat",
     ),
     _p(
-        r"(?P<q>(?:nobody|no one|none of (?:you|them|us)|not one of (?:you|them)) (?:walks?|gets?|comes?|makes? it)"
-        r" out(?: of (?:it|there|that \w+))? alive)",
+        r"(?P<q>(?:nobody|no one|none of (?:you|them|us)|not (?:one|a single) (?:of (?:you|them)|\w+(?: \w+)?))"
+        r" (?:walks?|gets?|comes?|makes? it) out(?: of (?:it|there|that \w+|(?:\w+ ){1,4}?))? alive)",
         0.95,
         "direct threat",
     ),

@@ -374,6 +374,32 @@ def test_the_same_words_in_ordinary_replies_are_not_read_as_menace(engine, text)
 @pytest.mark.parametrize(
     "text",
     [
+        "Gay lads at the rugby club reckon they're safe now. Wait till the end of season do.",
+        "Doesn't matter what the council says, we're moving the Travellers on ourselves. With them still inside.",
+    ],
+)
+def test_what_a_group_or_the_council_are_said_to_think_does_not_hide_menace(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.97, 0.97)
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "against a protected group" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He wrote "the Travellers will be moved on with them in the vans" and the police have it.',
+        "People who think Muslims should be burned out of their homes are the real problem here.",
+        "As a gay man I reckon the rugby club is safe now, wait till you see the end of season do.",
+    ],
+)
+def test_reported_menace_counter_speech_and_members_are_not_read_as_menace(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.97, 0.97)
+    assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Travellers have been let down by the council again",
         "Black lads on the estate get stopped by police every week for nothing",
     ],

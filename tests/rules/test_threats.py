@@ -969,3 +969,40 @@ def test_more_stock_threats_are_threats(text):
 )
 def test_promises_of_votes_worries_and_accidents_are_not_threats(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd gladly serve a stretch for you, councillor",
+        "We're paying the gurdwara a visit tonight and the fire service will be too late again",
+        "Anyone marching for Pride on Sunday will find out what a van does at speed",
+        "There's a crowbar in my boot and I'm not scared to use it on you",
+        "Folk like you want a breeze block tied round your neck and dropping in the canal",
+        "We'll finish what Hitler started with your lot",
+        "What happened to David Amess could happen to you, remember that",
+        "Not a single migrant gets out of that hotel alive",
+        "Accidents happen on the ring road, especially to councillors who ignore the residents",
+        "The Poles will pay for this one by one in blood",
+    ],
+)
+def test_time_served_fire_cover_too_late_and_weapons_ready_to_use_are_threats(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fire engines would be too late to reach the new estate, the access road is too narrow",
+        "If the road stays blocked the fire brigade will be too late when a house goes up",
+        "Kids on bikes will find out what a car does at 40mph on that bend if you don't put in a crossing",
+        "Someone's kid will find out what a lorry does to a bike on that junction",
+        "Got a new cricket bat for the season and I'm not afraid to use it",
+        "Accidents happen to cyclists who ignore the lights, it's not rocket science",
+        "Council tax up again and this time it'll hurt",
+        "Lovely family day at the park, be a shame if it rained",
+        "Bring a helmet if you're joining the bike ride on Sunday",
+    ],
+)
+def test_fire_cover_road_danger_and_sports_kit_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
