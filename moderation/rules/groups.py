@@ -51,7 +51,8 @@ _add(
     "immigrants|immigrant|migrants|migrant|asylum seekers|asylum seeker|refugees|refugee|foreigners|foreigner"
     "|illegals|illegal immigrants|illegal migrants|blacks|asians|pakis|paki|pakistanis|pakistani|indians"
     "|bangladeshis|africans|african|nigerians|somalis|arabs|arab|chinese|eastern europeans|poles|pole|romanians"
-    "|romanian|bulgarians|albanians|albanian|gypsies|gypsy|gipsies|travellers|traveller|pikeys|roma|romani"
+    "|romanian|bulgarians|bulgarian|albanians|albanian|somali|nigerian|bangladeshi|afghan|syrian|iraqi|iranian|kurd"
+    "|lithuanian|latvian|jamaican|ghanaian|ethiopian|moroccan|gypsies|gypsy|gipsies|travellers|traveller|pikeys|roma|romani"
     "|jamaicans|mexicans|boat people|non-whites|non whites|ethnics|wogs|niggers|nigger|niggas|coons|chinks"
     "|chink|darkies|negroes|negros|kurds|turks|lithuanians|latvians|afghans|syrians|iraqis|iranians"
     "|ethnic minorities|minorities|people of colour|people of color|bame people|brown people|black people"
@@ -394,7 +395,12 @@ _TROPE = (
     r"|keep an eye on (?:your|my|our) (?:bikes?|bags?|kids|children|purses?|wallets?|cars?|sheds?)|what could possibly go wrong|second lock|extra lock|lock on (?:your|the) sheds?"
     r"|(?:wouldn't|would never|never|won't) leave (?:my|your|our|the) (?:kids|children|daughters?|sons?|dog|cat|bag|car) (?:alone )?(?:with|near|around)"
     r"|keep (?:your|my|our) (?:daughters|kids|children|wives|women|girls) (?:at home|indoors|inside|away|close)|you never know what|hand (?:them|GRP) the keys"
-    r"|serving dogs?|serve dogs?|cook dogs?|lost their marbles|nick everything|steal everything|sit on their (?:backsides|arses|asses|bums|behinds)|sit around all day|my taxes pay for|cats (?:have )?(?:started )?go(?:ing)? missing|dogs (?:have )?(?:started )?go(?:ing)? missing|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?)\b"
+    r"|serving dogs?|serve dogs?|cook dogs?|lost their marbles|nick everything|steal everything|sit on their (?:backsides|arses|asses|bums|behinds)|sit around all day|my taxes pay for|cats (?:have )?(?:started )?go(?:ing)? missing|dogs (?:have )?(?:started )?go(?:ing)? missing|grooming gangs?|rape gangs?|sharia|no-go areas?|taking our jobs|taking all the houses|jumped the queue|jumping the queue|free houses|free hotels?"
+    # Idle, lording it, pulling strings: "sit at home doing nothing", "think they own the place",
+    # "far too much influence over our MPs".
+    r"|sit(?:ting|s)? at home (?:all day|doing nothing)|doing nothing all day"
+    r"|(?:think|thinks|act like|acts like) (?:they|it|GRP) owns? (?:the place|this (?:\w+ )?(?:town|country|street|estate|city))"
+    r"|(?:far |way |so |much )?too much (?:influence|power|control|sway) (?:over|in|on))\b"
 )
 _WEAPON = (
     r"(?:"
@@ -546,7 +552,7 @@ _FORMS: tuple[_Form, ...] = (
     _f(r"\b(?:too many|far too many|way too many|sick of all these|fed up of all these|fed up with all these) GRP\b(?! (?:are|r|is) (?:being|treated|attacked|abused|targeted|harassed|killed|suffering|victims|struggling|denied|waiting|homeless|dying|in need|missing out|excluded|left behind))", "complains about a group's presence", 0.7),
     # Negated positives: "GRP are not human", "GRP will never be British", "no GRP can lead".
     _f(rf"\bGRP (?:{_W}){{0,4}}?(?:are|r|is|were|will|can|could|should|would|do|does|have) (?:{_W}){{0,1}}?(?:not|never|no longer|nowhere near|hardly|barely) (?!(?:any )?(?:less|worse|lower|inferior|lesser)\b)(?:ever )?(?:be |been |become |going to be |gonna be )?(?:{_W}){{0,1}}?{_POS}(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
-    _f(rf"\bGRP (?!(?:i|we|i'm|im|we're|i've|we've)\b)(?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?!(?:read|reads|speak|speaks|write|writes|understand|understands|talk|talks) )(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
+    _f(rf"\bGRP (?!(?:i|we|i'm|im|we're|i've|we've)\b)(?:{_W}){{0,2}}?(?:aren't|isn't|weren't|won't|can't|cannot|couldn't|shouldn't|wouldn't|don't|doesn't|ain't|will never|can never|could never|should never|would never|never|have never|do not|does not|did not) (?!(?:any )?(?:less|worse|lower|inferior|lesser|only)\b)(?:ever )?(?:be |been |become |really |truly |actually |properly )?(?!(?:read|reads|speak|speaks|write|writes|understand|understands|talk|talks) )(?!think (?:they|GRP|that|it|we|you|i|he|she)\b)(?:{_W}){{0,1}}?(?:{_POS}|{_POSV})(?=$|[\s.!?,:;)])", "denies a group's worth or humanity", 0.85, negatable=False),
     _f(rf"\bnever (?:met|known|seen) (?:a|an|one) GRP (?:who|that) (?:wasn't|isn't|weren't|wasnt|isnt) (?:a |an )?(?:{_W}){{0,1}}?(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "describes a group as bad by nature", 0.85, negatable=False),
     _f(rf"\bhow (?:can|could|do|does|would) (?:anyone|anybody|you|people|any normal person|a normal person) (?:ever )?(?:stand|trust|tolerate|like|bear|respect|stomach|put up with|live next to|be friends with) {_ALL}(?:a |an )?GRP\b", "hate phrased as a question", 0.8, negatable=False),
     _f(rf"\bwhy {_ALL}GRP (?:are|r|is) (?:always |all |so |such |never |ever )*(?:{_INTS})(?:{_NEGA}|{_NEGN})(?=$|[\s.!?,:;)])", "hate phrased as a question", 0.8),
@@ -613,7 +619,7 @@ _COUNTER_BEFORE = re.compile(
     r"|replies|jokes|abuse|hate|slurs|insults) (?:like|such as|saying|that say|that said|calling|claiming)\b"
     r"|\bif (?:you|anyone|anybody|someone|somebody|people|u) (?:\w+ ){0,2}?(?:think|thinks|believe|believes"
     r"|say|says|agree|agrees|reckon|reckons|feel|feels)\b"
-    r"|\b(?:(?<!won't )(?<!wont )(?<!never )(?<!will not )stop|quit|enough of|enough with|no more|sick of people|tired of people|fed up of people"
+    r"|\b(?:(?<!won't )(?<!wont )(?<!never )(?<!will not )(?<!bus )(?<!tram )(?<!pit )(?<!full )stop|quit|enough of|enough with|no more|sick of people|tired of people|fed up of people"
     r"|fed up with people|sick of hearing|tired of hearing|sick of seeing|tired of seeing|sick of reading"
     r"|disgusted to see|disgusted to read|sad to see|shocked to see|appalled to see|horrified to see) "
     r"(?:\w+ ){0,2}?(?:saying|calling|claiming|pretending|suggesting|spreading|implying|posting|tweeting"
@@ -658,7 +664,7 @@ _FIXED_NEGATIVE = re.compile(
     r"\b(?:can't|cannot|can not) (?:stand|bear|abide|stomach|tolerate|trust|be around|be doing with)\b"
     r"|\b(?:don't|do not|wouldn't|would not|would never|never|won't|will not) (?:trust|want|like|hire|employ|rent to|serve|let)\b"
     r"|\bseen and not heard\b|\bstop (?:voting|breeding|coming|having kids|having children)\b|\bnot welcome\b|\bno (?:time|respect|sympathy|place|right|value|worth)\b|\bnothing but\b|\bnothing more than\b"
-    r"|\bno better than\b|\bnot human\b|\bnot fully human\b|\bnot normal\b|\bbring nothing\b|\bbrought nothing\b"
+    r"|\bno better than\b|\bnot human\b|\bnot fully human\b|\bnot normal\b|\bbring nothing\b|\bbrought nothing\b|\bdoing nothing\b"
     r"|\bcontribute nothing\b|\badd nothing\b|\bgive nothing\b|\bdeserve nothing\b|\bcount for nothing\b"
     r"|\bgood for nothing\b|\bnever integrate\b|\bcan't (?:be trusted|integrate|commit|drive|lead|think|cope|be)\b"
     r"|\b(?:shouldn't|should not|should never) (?:be allowed|be in|have rights|exist|be trusted|vote|drive|lead|work|teach|adopt|have children|breed|be near|be around)\b"
@@ -675,7 +681,7 @@ _NEGATED_SUBJECT = re.compile(
     r"|not all|not every|not everyone|not everybody|neither) (?:\w+ ){0,3}?$"
 )
 _DONT_BEFORE = re.compile(
-    rf"\b(?:i|we|you|they|people|nobody|no one|noone|never|one) (?:\w+ )?{_NEGATOR} (?:\w+ ){{0,2}}?$"
+    rf"\b(?:i|we|you|they|people|nobody|no one|noone|never|one|GRP) (?:\w+ )?{_NEGATOR} (?:\w+ ){{0,2}}?$"
     rf"|\b(?:don't|do not|never|stop|quit|wouldn't|would never|will never|won't|can't|cannot|shouldn't|should never|must never|mustn't|nobody should|no one should|no one has the right to|nobody has the right to|it's wrong to|it is wrong to|it's not ok to|not okay to|not ok to|it's not right to|no reason to|no excuse to|no need to|unacceptable to) (?:\w+ ){{0,2}}?$"
     # A belief denied: "nobody on our street thinks the new family are ...", "I don't believe for one
     # second that ...".
@@ -1025,6 +1031,12 @@ _GROUP_HOMONYM = re.compile(
 )
 
 
+_AGREED_AFTER = re.compile(
+    r"\b(?:and|,|but) (?:i (?:totally |completely |fully )?agree|(?:she|he|they)(?:'s|'re| is| are) (?:dead |absolutely |totally"
+    r" |completely |100% )?right|(?:she|he|they) (?:has|have|had) a point|spot on|too right|couldn't agree more)\b"
+)
+
+
 def _reported(text: str, start: int, end: int, original: str) -> bool:
     """Counter-speech: the words are reported, quoted or denied in order to condemn them."""
     left = _clause_start(text, start)
@@ -1035,7 +1047,8 @@ def _reported(text: str, start: int, end: int, original: str) -> bool:
     if joint >= 0 and "GRP" in before[:joint]:
         before = before[joint:]
     if GERUND_REPORTER.search(before) or _COUNTER_BEFORE.search(before):
-        return True
+        # "She said they're a plague, and she's dead right": reported, then made the reply's own.
+        return not _AGREED_AFTER.search(text, end, end + 60)
     # The hate named to condemn it: "racism against GRP has no place here", "people mocking GRP
     # online is disgusting".
     if _HATE_NAMED.search(text[left:end]) and _CONDEMNED.search(original.lower()):
@@ -1148,6 +1161,7 @@ _POINTED_AT = tuple(
             r"|islamabad|delhi|dhaka|beirut|africa|india)\b|\bin (?:urdu|arabic|polish|romanian|bengali|punjabi|somali"
             r"|pashto|farsi|gujarati)\b|\bphrasebook\b|\btranslator\b|\binterpreter\b|\bcolou?r of (?:the|his|their)\b"
             r"|\bknow (?:you were|you're|we were|we're) in (?:england|britain)\b|\bskin colou?r\b"
+            r"|\bneed a passport to (?:walk|go|get|shop)\b"
             # The flags of nations whose people are the usual targets.
             r"|\U0001f1f7\U0001f1f4|\U0001f1f5\U0001f1f1|\U0001f1e8\U0001f1f3|\U0001f1f5\U0001f1f0|\U0001f1ee\U0001f1f3|\U0001f1e7\U0001f1e9"
             r"|\U0001f1f3\U0001f1ec|\U0001f1f8\U0001f1f4|\U0001f1e6\U0001f1f1|\U0001f1f8\U0001f1fe|\U0001f1e6\U0001f1eb|\U0001f1ee\U0001f1f6"
@@ -1162,7 +1176,8 @@ _POINTED_AT = tuple(
         ),
         (
             r"\bdrag (?:queens?|story|storytime|acts?|shows?)\b|\bpride (?:storytime|story|flags?|month|crossing)\b"
-            r"|\brainbow (?:crossing|flags?|lanyards?|bunting)\b|'one of them'|\bthat sort\b",
+            r"|\brainbow (?:crossing|flags?|lanyards?|bunting)\b|'one of them'|\bthat sort\b"
+            r"|\b(?:two|2) (?:blokes|men|lads|fellas|guys|women|girls|lasses) (?:holding hands|kissing|snogging)\b",
             "homophobia",
         ),
         (
@@ -1196,7 +1211,7 @@ _THIRD_PARTY_SAID = re.compile(rf"\b{_THIRD_PARTY} (?:\w+ ){{0,3}}?{_REPORTER}\b
 def said_by_a_third_party(s: str, start: int) -> bool:
     """The words at ``start`` are what a third party called or said of someone: "he called you a
     spineless weasel", "people keep saying you're a clown"."""
-    if _ENDORSE.search(s, start):  # "my neighbour says you're a clown and I agree"
+    if _ENDORSE.search(s, start) or _AGREED_AFTER.search(s, start):  # "my neighbour says you're a clown and I agree"
         return False
     left, _ = sentence_bounds(s, start, start)
     for m in _THIRD_PARTY_SAID.finditer(s, left, start):

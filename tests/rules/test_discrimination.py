@@ -672,3 +672,33 @@ def test_a_lone_word_after_hate_reported_judges_the_report():
 
 def test_a_lone_insult_after_a_group_is_still_hate():
     assert rule_3("Another lot of Albanians moved into the flats. Parasites.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hindus act like they own this town now",
+        "Refugees sitting at home doing nothing while the rest of us pay for it",
+        "The Jews wield far too much influence over the press",
+        "Never met a decent Nigerian in my life",
+        "My nan says the Romanians are thieves, and she's dead right",
+    ],
+)
+def test_lording_it_idleness_undue_influence_and_hate_agreed_with_are_rule_3(text):
+    assert 3 in ENGINE.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims don't think they own the place, they want a prayer room like anyone else",
+        "Refugees aren't sitting at home doing nothing, they volunteer at the food bank",
+        "Anyone who thinks Muslims should be burned out of their homes needs help",
+        "Saw two lads holding hands on the prom, made my day",
+        "The Somali restaurant on Mill Road is brilliant",
+        "Landlords have far too much power over tenants in this borough",
+    ],
+)
+def test_the_same_words_denied_reported_answered_or_kind_are_not_rule_3(text):
+    verdict = ENGINE.classify(text)
+    assert 3 not in verdict.rules and verdict.hit("threat") is None

@@ -102,6 +102,8 @@ def test_quotations_and_reports_stay_someone_elses_words(text):
         "Another female-led scrutiny panel blows its budget. I'm sure that's pure coincidence.",
         "The bankers, the papers, the council: always the same sort of surname (((coincidence)))",
         "Diwali lights up on Belgrave Road again. Remember when you knew you were in England?",
+        "Two blokes snogging at the bus stop by the primary school. Lovely. Just saying.",
+        "Give it ten years and you'll need a passport to walk down Green Street.",
     ],
 )
 def test_a_group_pointed_at_with_a_nudge_is_rule_3(text):
