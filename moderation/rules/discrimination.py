@@ -202,7 +202,9 @@ _TERMS: tuple[_Term, ...] = (
         homonym=r"dykes? (?:march|on bikes)"
         r"|dyke (?:road|lane|drive|street|close|house|end|farm|way)|(?:offa's|devil's|wans|fen|car|the) dyke"
         r"|(?:drainage|flood|sea|river|marsh|into a|along|[a-z]+ley) dykes?"
-        r"|dykes? (?:held|burst|overflow\w*|banks?|water|wall|keeps?|holds?|behind|along|floods?|flooded)",
+        r"|dykes? (?:held|burst|overflow\w*|banks?|water|wall|keeps?|holds?|behind|along|floods?|flooded"
+        r"|(?:running|runs|that runs) (?:along|alongside|beside|behind|through|past|across)"
+        r"|needs (?:\w+ )?(?:repair\w*|dredg\w*|clear\w*)|board)",
     ),
     _t(
         "queer|queers",
@@ -219,7 +221,7 @@ _TERMS: tuple[_Term, ...] = (
         "homophobia",
         0.7,
         aimed_only=True,
-        homonym=r"on a (?:\w+ )?bender|(?:day|night|week|weekend|three-day|two-day|drinking) benders?",
+        homonym=r"on an? (?:\w+ )?bender|(?:day|night|week|weekend|three-day|two-day|drinking) benders?",
     ),
     _t(
         "that's so gay|thats so gay|gay agenda|lgbt agenda|lgbtq agenda|homosexual agenda|rainbow mafia|alphabet mafia"
@@ -264,7 +266,11 @@ _TERMS: tuple[_Term, ...] = (
         0.6,
         "misogynistic slur",
         aimed_only=True,
-        homonym=r"bad bitch(?:es)?|bitch(?:es|ing)? about|son of a bitch|life's a bitch|a bitch to|sons of bitches",
+        homonym=r"bad bitch(?:es)?|bitch(?:es|ing)? about|son of a bitch|life's a bitch|a bitch to|sons of bitches"
+        # A dog: "my bitch just had a litter", "a spayed lurcher bitch".
+        r"|bitch(?:es)? (?:\w+ ){0,2}?(?:had|has|having|is in|in|due|expecting) (?:a |her |the )?(?:litter|pups|puppies"
+        r"|season|heat|whelp\w*)|(?:pedigree|breeding|spayed|greyhound|whippet|lurcher|labrador|collie|spaniel|terrier"
+        r"|dog|brood) bitch(?:es)?",
     ),
     # ageism
     _t(
@@ -543,6 +549,9 @@ _RECLAIM_AFTER_RE = re.compile(
     r"|(?: (?:lad|lass|girl|boy|bloke|woman|man|kid|couple|pair))?(?: from [a-z][a-z' ]{1,25}?)? here"
     r"(?= ?(?:[,.!]|$|and proud|[^\w\s]))"
     r"|,? (?:and |& |n )?proud\b| unite\b| me(?= ?[,.!]|$)"
+    # "Queer and staying put", "queer, bi and not going anywhere".
+    r"|,? (?:(?:bi|trans|gay|lesbian|disabled|black|brown|deaf|autistic|non-?binary|femme|butch),? )*(?:and |& )?"
+    r"(?:staying|still here|here to stay|not going anywhere|going nowhere|staying put|thriving)\b"
 )
 # "You queers" is aimed at the reader; "love you, my fellow queers" is not.
 _SECOND_PERSON_RE = re.compile(r"\b(?:you|u|your|ur|you're)(?: [a-z']+)? ?$")
@@ -593,11 +602,7 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
                 continue
             if not _used(s, a, b):
                 continue
-            if (
-                term.reclaimable
-                and (_RECLAIM_RE.search(s[max(0, a - 40) : a]) or _RECLAIM_AFTER_RE.match(s, b))
-                and not _SECOND_PERSON_RE.search(s[max(0, a - 40) : a])
-            ):
+            if _reclaimed(term, s, a, b):
                 continue
             if term.masked_or_aimed and not (_masked(doc, view, a, b) or aim(s, a, b) == "aimed"):
                 continue
@@ -618,19 +623,30 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
     return cues
 
 
-def innocent_homonym(doc: Document) -> bool:
+def innocent_slur_word(doc: Document) -> bool:
     """A slur's word is used here in its other, innocent sense ("faggots and peas for tea", "the
-    Spastics Society", "Mr Coon from the Rotary"): the rules know it, and the models, which read the
-    word as a slur, are not asked about hate in the reply."""
+    Spastics Society", "Mr Coon from the Rotary") or reclaimed by the writer ("queer and staying
+    put"): the rules know it, and the models, which read the word as a slur, are not asked about
+    hate in the reply."""
     s = doc.text
     for regex, term in _TERM_SET.candidates(s):
-        if term.homonym is None:
+        if term.homonym is None and not term.reclaimable:
             continue
         for m in scan(regex, s):
             a, b = m.span("q")
             if term.homonym_at(s, a, b) and not _masked(doc, 0, a, b):
                 return True
+            if _reclaimed(term, s, a, b):
+                return True
     return False
+
+
+def _reclaimed(term: _Term, s: str, a: int, b: int) -> bool:
+    return (
+        term.reclaimable
+        and bool(_RECLAIM_RE.search(s[max(0, a - 40) : a]) or _RECLAIM_AFTER_RE.match(s, b))
+        and not _SECOND_PERSON_RE.search(s[max(0, a - 40) : a])
+    )
 
 
 def _masked(doc: Document, view: int, start: int, end: int) -> bool:

@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, denounces, speaks_of_contest, speaks_of_elections
-from moderation.rules.discrimination import answers_those_who_think, innocent_homonym
+from moderation.rules.discrimination import answers_those_who_think, innocent_slur_word
 from moderation.rules.groups import (
     group_mentioned,
     group_pointed_at,
@@ -72,7 +72,7 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
     incivility_possible = aimed and not others_words(doc) and not negated_insult(s)
     category = None if reported_or_quoted(doc) or negated(doc) or _PRAISE.search(s) else group_mentioned(doc)
-    if category is not None and innocent_homonym(doc):
+    if category is not None and innocent_slur_word(doc):
         category = None  # "faggots and peas for tea": the word the model would read as a slur is not one
     if not incivility_possible and category is None:
         return []
@@ -376,7 +376,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     named = named_outright or group_pointed_at(said.text)
     if named in _UNREAD_CATEGORIES or (named is not None and not hate_found and _CONCERN.search(said.text)):
         named = None
-    if named is not None and not hate_found and innocent_homonym(said):
+    if named is not None and not hate_found and innocent_slur_word(said):
         named = None
     answered = named is not None and reported_or_quoted(doc)
     vetoed = named is not None and bool(answered or _PRAISE.search(said.text))

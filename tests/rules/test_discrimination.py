@@ -702,3 +702,29 @@ def test_lording_it_idleness_undue_influence_and_hate_agreed_with_are_rule_3(tex
 def test_the_same_words_denied_reported_answered_or_kind_are_not_rule_3(text):
     verdict = ENGINE.classify(text)
     assert 3 not in verdict.rules and verdict.hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Queer and staying put in Hebden, whatever the letters page thinks",
+        "Queer, trans and going nowhere. Thanks for the bench on the front.",
+        "Our whippet bitch is expecting pups in May, any takers in the ward?",
+        "The dyke running behind Marsh Lane needs dredging before the winter floods",
+        "Off on an almighty bender in Blackpool for our Shaz's hen do",
+    ],
+)
+def test_reclaimed_words_and_dogs_ditches_and_benders_are_not_hate_to_rules_or_model(text):
+    assert 3 not in ENGINE.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Couple of dykes running the youth club now, no wonder the lads have stopped going",
+        "That bitch of a councillor had a litter of excuses for the bins",
+        "Queers, trans and the rest of them should stay away from our school",
+    ],
+)
+def test_the_same_words_aimed_at_people_are_still_hate(text):
+    assert 3 in ENGINE.classify(text).rules
