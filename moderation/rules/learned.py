@@ -149,7 +149,7 @@ _VIOLENCE_HINT = re.compile(
     r"|same time as always|throttle|smack|slap|thump|whack|clobber|wallop|twat|strangl|suffocat|match to"
     r"|through (?:the |a |your )?(?:\w+ )?(?:window|windscreen|wall)|ovens?|gas chambers?|permanently|put (?:\w+ )?down"
     r"|accidents? (?:happen|can happen)|sharp|crossbow|shotgun|rifle|pogrom|rocks|fist"
-    r"|jumped|do (?:you|him|her|them) over|fish\w* (?:you|him|her|them) out|spark\w* (?:\w+ )?out"
+    r"|jumped|welly|wellied|do (?:you|him|her|them) over|fish\w* (?:you|him|her|them) out|spark\w* (?:\w+ )?out"
     r"|bottl\w* (?:you|him|her|them)\b|gut (?:you|him|her|them)\b|everyone (?:inside|in it|in there)"
     r")(?:s|es|d|[bdgmnpt]?(?:ed|ing|ings|er|ers))?\b"
     r"|[\U0001f52a\U0001f52b\U0001f4a3\U0001f525\U0001fa93\u26b0\U0001f480\u2620\U0001fa78\U0001f9e8]"
@@ -211,7 +211,14 @@ _MENACE_HINT = re.compile(
     r"|(?:you're|you are|your name(?:'s| is)) on (?:a|our|my|the|their) list|worse next time|still standing"
     r"|you never know who|long(?:er)? reach|affairs in order|not the (?:talking|friendly|nice|polite|chatty) kind"
     r"|(?:bring|wear) a helmet|body armou?r"
-    r"|(?:parked|sat|sitting|waiting|standing) outside your (?:surgery|office|house|home|door|place|work))\b"
+    r"|(?:parked|sat|sitting|waiting|standing) outside your (?:surgery|office|house|home|door|place|work)"
+    # Protection advised, a list kept, a return spoiled: "might want to get a panic alarm", "tell
+    # them to leave in pairs", "we're keeping a list of where you go", "shame about what you'll
+    # come back to", "no idea who you've crossed".
+    r"|panic (?:alarm|button)|(?:leave|walk|travel|go|going) (?:home )?in pairs"
+    r"|what you(?:'ll| will) (?:come back|return) to|(?:keeping|kept|keep) a list of|where you go"
+    r"|who you(?:'ve| have) crossed|crossed the wrong"
+    r"|(?:not going to|won't|will not|never going to) see (?:this|it|them|us) coming)\b"
 )
 
 

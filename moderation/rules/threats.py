@@ -299,15 +299,23 @@ _PATTERNS: tuple[_Pattern, ...] = (
     # Stock threats everyone knows: "say that to my face", "five minutes alone with you", "they'll
     # need dental records", "you'll pay for this in blood", "I'll spark you out".
     _p(
-        rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with {YOU}"
+        rf"(?P<q>say (?:that|it) to my face|(?:five|ten|two|5|10|2) minutes? alone with (?:{YOU}|him|her|that"
+        r" (?:councillor|cllr|mp|mayor|traitor|clown|woman|man))\b"
         r"|need (?:your |his |her )?dental records|pay\b[^.!?]{0,30}\bin blood"
         r"|spark (?:you|u|ya|him|her) out|knock(?:s|ing)? (?:you|u|ya|him|her) spark out"
         r"|(?:need|needing|want|get yourself) a bodyguard|gut (?:you|u|ya|him|her) like a fish"
-        r"|(?:stabbed|shot|killed|murdered|attacked|knifed|beaten up) for less(?! than (?:a|an|£|\d|\w+ quid))"
-        r"|accidents (?:happen|can happen|have a way of happening)\b[^!?]{0,40}?\bto (?:\w+ )?(?:people|councillors|cllrs|mps"
+        r"|(?:stabbed|shot|killed|murdered|attacked|knifed|beaten up|gone missing|disappeared|vanished"
+        r"|ended up in (?:hospital|a&e|the canal|the river)) for less(?! than (?:a|an|£|\d|\w+ quid))"
+        # "Take a bat to your kneecaps", "rip your head off".
+        r"|take (?:a|the|my) (?:baseball |cricket |golf )?(?:bat|hammer|knife|crowbar|belt|brick|bottle|machete|club"
+        r"|blade|axe) to (?:your|ur|his|her|their|yer) \w+"
+        r"|rip (?:your|ur|his|her|their|yer) (?:head|face|throat|arms?|legs?|tongue|heart)s? (?:off|out)"
+        r"|(?:accidents|bad things) (?:happen|can happen|tend to happen|have a way of happening)\b[^!?]{0,40}?\bto"
+        r" (?:\w+ )?(?:people|councillors|cllrs|mps"
         r"|politicians|those|folk|anyone) (?:who|that) (?:cross|ignore|don't listen|won't listen|go against|mess|upset"
-        r"|betray|stick (?:their|your) nose)"
-        r"|accidents (?:happen|can happen|have a way of happening) to (?:people )?like (?:you|u|ya)\b"
+        r"|betray|stick (?:their|your) nose|vote (?:the wrong way|against)|lie to)"
+        r"|(?:accidents|bad things) (?:happen|can happen|tend to happen|have a way of happening) to (?:people )?like"
+        r" (?:you|u|ya)\b"
         # "I'd happily do time for you", "the fire brigade will be too late", "find out what a car does
         # at 40mph", a bat "and I'm not afraid to use it", "a brick round your neck" (not a worry about
         # fire cover, children on a bend, or a cricket bat).

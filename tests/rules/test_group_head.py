@@ -400,6 +400,34 @@ def test_reported_menace_counter_speech_and_members_are_not_read_as_menace(monke
 @pytest.mark.parametrize(
     "text",
     [
+        "Might be time to get a panic button fitted, councillor. Just a thought",
+        "We're keeping a list of where you go after surgery",
+        "Your caseworkers finish at six. Tell them to walk in pairs.",
+        "Have a lovely break in Wales. Shame about what you'll come back to.",
+        "You have no idea who you've crossed",
+    ],
+)
+def test_protection_advised_a_list_kept_and_a_spoiled_return_are_read_for_menace(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.9)
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "veiled threat" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please get a panic alarm for the housing officers, they get abuse every day",
+        "Could you send a list of where you go for the ward walkabouts?",
+        "The youth club leave in pairs after dark, sensible given the lighting",
+    ],
+)
+def test_the_same_words_about_safety_and_errands_are_not_threats(engine, text):
+    assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Travellers have been let down by the council again",
         "Black lads on the estate get stopped by police every week for nothing",
     ],

@@ -1006,3 +1006,31 @@ def test_time_served_fire_cover_too_late_and_weapons_ready_to_use_are_threats(te
 )
 def test_fire_cover_road_danger_and_sports_kit_are_not_threats(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Somebody should take a bat to his shins for what he did to the playing fields",
+        "Ten minutes alone with that traitor is all I want",
+        "Councillors have disappeared for less than this",
+        "Bad things happen to councillors who lie to their residents",
+        "Accidents happen on the bypass at night. Especially to councillors who vote the wrong way",
+    ],
+)
+def test_a_weapon_taken_to_someone_and_what_befalls_those_who_cross_us_are_threats(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bad things happen to people who don't wear seatbelts",
+        "Kids have ended up in hospital for less than a broken swing, fix the park",
+        "Five minutes alone with the leader would sort the parking mess",
+        "I'd take a hammer to that planning policy if I could",
+        "Rip the old fence out and put up a new one please",
+    ],
+)
+def test_safety_warnings_meetings_and_diy_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
