@@ -586,7 +586,7 @@ _MANNER = "".join(
     f"(?<!{verb} )" for verb in ("die", "dies", "died", "dying", "run", "ran", "go", "went", "came", "left")
 )
 GERUND_REPORTER = re.compile(
-    r"\b(?:(?<!just )(?<!jus )(?<!only )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
+    r"\b(?:(?<!just )(?<!jus )(?<!only )(?<!i'm )(?<!im )(?<!i am )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling)|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
     r"|tarring|scapegoating|demonising|demonizing|vilifying|stereotyping|lumping"
@@ -1161,7 +1161,8 @@ _POINTED_AT = tuple(
             r"|islamabad|delhi|dhaka|beirut|africa|india)\b|\bin (?:urdu|arabic|polish|romanian|bengali|punjabi|somali"
             r"|pashto|farsi|gujarati)\b|\bphrasebook\b|\btranslator\b|\binterpreter\b|\bcolou?r of (?:the|his|their)\b"
             r"|\bknow (?:you were|you're|we were|we're) in (?:england|britain)\b|\bskin colou?r\b"
-            r"|\bneed a passport to (?:walk|go|get|shop)\b"
+            r"|\bneed a passport to (?:walk|go|get|shop)\b|\basylum (?:centres?|camps?|sites?|hostels?)\b"
+            r"|\bcaravan (?:sites?|camps?)\b|\bevery caravan\b"
             # The flags of nations whose people are the usual targets.
             r"|\U0001f1f7\U0001f1f4|\U0001f1f5\U0001f1f1|\U0001f1e8\U0001f1f3|\U0001f1f5\U0001f1f0|\U0001f1ee\U0001f1f3|\U0001f1e7\U0001f1e9"
             r"|\U0001f1f3\U0001f1ec|\U0001f1f8\U0001f1f4|\U0001f1e6\U0001f1f1|\U0001f1f8\U0001f1fe|\U0001f1e6\U0001f1eb|\U0001f1ee\U0001f1f6"

@@ -119,6 +119,9 @@ GROUP_THREAT_FLOOR = 0.8
 # and the Pakistanis will be running this council" (hateful, not a threat), and the model trained on
 # sets 1-13 reads hate that foretells harm ("they'll rob the place blind") as menace up to 0.94.
 GROUP_MENACE_FLOOR = 0.95
+# ... and from this floor when the reply also has a stock phrase of menace ("one way or another",
+# "a reminder whose town this is", "they won't forget it").
+HINTED_MENACE_FLOOR = 0.8
 # A word of violence in a reply that is hate against a named group ("if they open a mosque in our
 # village there'll be blood on the streets") needs less certainty to read as a threat.
 HATED_THREAT_FLOOR = 0.6
@@ -456,7 +459,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
         )
-    if want_menace and hateful and threat >= max(GROUP_MENACE_FLOOR, threat_limit):
+    menace_floor = HINTED_MENACE_FLOOR if hinted else GROUP_MENACE_FLOOR
+    if want_menace and hateful and threat >= max(menace_floor, threat_limit):
         reason = _reason("a threat against a protected group", threat, "the text model")
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):

@@ -425,6 +425,27 @@ def test_the_same_words_about_safety_and_errands_are_not_threats(engine, text):
     assert engine.classify(text).hit("threat") is None
 
 
+def test_menace_against_a_group_with_a_stock_phrase_needs_less_certainty(monkeypatch, engine):
+    _model_says(monkeypatch, 0.95, 0.85)
+    hit = engine.classify("The Kurds in the flats need a reminder whose town this is").hit("threat")
+    assert hit is not None and "against a protected group" in hit.reason
+    # Without one, hate that foretells ("will be running the council") is not menace at that level.
+    assert engine.classify("The Kurds in the flats will be running the council in ten years").hit("threat") is None
+
+
+def test_a_group_pointed_at_by_its_centre_is_read_for_menace(monkeypatch, engine):
+    _model_says(monkeypatch, 0.9, 0.97)
+    text = "Asylum centre at the old barracks, gonna be a bonfire night to remember. Some of us have been shopping"
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "against a protected group" in hit.reason
+
+
+def test_what_the_writer_is_saying_is_their_own(engine):
+    text = "Gay lads getting the night bus from the village should start taking taxis. That's all I'm saying"
+    verdict = engine.classify(text)
+    assert verdict.hit("threat") is not None and 3 in verdict.rules
+
+
 @pytest.mark.parametrize(
     "text",
     [
