@@ -579,7 +579,11 @@ _REPORTER = (
 )
 _OWN_VIEW = "".join(
     f"(?<!{w} )"
-    for w in ("happen", "happens", "tend", "come", "starting", "beginning", "have", "got", "gotta", "i'd like")
+    for w in (
+        *("happen", "happens", "tend", "come", "starting", "beginning", "have", "got", "gotta", "i'd like"),
+        # "Nothing more to say", "needless to say", "safe to say": the writer's own words too.
+        *("more", "needless", "suffice it", "safe", "fair", "sad", "sorry"),
+    )
 )
 # "Screaming" reports speech in "people screaming go home", not in "you'll die screaming".
 _MANNER = "".join(

@@ -134,6 +134,9 @@ def test_pointers_and_nudges_without_a_sneer_are_clean(text):
         "Romanian hand car wash opening on the bypass 🤮🤮",
         "More of these 🐒🐒 moved onto our street this week",
         "🇵🇱 lot in the flats above the chippy 🐀🗑️",
+        # "Nothing more to say", "needless to say": the writer's own words, not someone else's reported.
+        "Somalis at the end of our road 🐀🐀 needless to say the bins are a state",
+        "Gypsies on the rec again 🤮 nothing more to say",
     ],
 )
 def test_scorn_in_emoji_next_to_a_group_is_rule_3(text):
