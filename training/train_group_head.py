@@ -103,6 +103,8 @@ MEASURING_SETS = (
     "threats_blind12",
     "functional_blind12",
     "threats_blind13",
+    "functional_blind13",
+    "threats_blind14",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",
