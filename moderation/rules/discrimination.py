@@ -578,9 +578,11 @@ _THOSE_WHO_THINK = re.compile(
 )
 
 
-def answers_those_who_think(s: str) -> bool:
-    """The reply answers the view of others: "anyone who thinks ... needs help"."""
-    return _THOSE_WHO_THINK.search(s) is not None
+def those_who_think_at(s: str) -> int | None:
+    """Where the reply starts to answer the view of others ("anyone who thinks ... needs help"),
+    or None."""
+    m = _THOSE_WHO_THINK.search(s)
+    return None if m is None else m.start()
 
 
 def detect(doc: Document) -> list[Cue]:

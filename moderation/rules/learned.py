@@ -19,7 +19,7 @@ import re
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import addresses_reader, denounces, speaks_of_contest, speaks_of_elections
-from moderation.rules.discrimination import answers_those_who_think, innocent_slur_word
+from moderation.rules.discrimination import innocent_slur_word, those_who_think_at
 from moderation.rules.groups import (
     group_mentioned,
     group_pointed_at,
@@ -378,8 +378,10 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # without praise ("we're lucky to have them") or words that report or answer someone else's
     # ("people who say Muslims are ... should be ashamed"), and must be surer of one with a
     # negation ("Muslims are not terrorists" against "gay people don't deserve children").
-    # "Anyone who thinks Muslims should be burned out needs help" answers others' views.
-    reported = reports_speech(doc) or answers_those_who_think(said.text)
+    # "Anyone who thinks Muslims should be burned out needs help" answers others' views ("I wanna 🔪
+    # anyone who says ..." makes its own threat first).
+    view = those_who_think_at(said.text)
+    reported = reports_speech(doc) or (view is not None and not _VIOLENCE_HINT.search(said.text, 0, view))
     negation = negated(said)
     # A group pointed at ("the lads off the barge", "Little Karachi") is read like one named.
     named_outright = group_mentioned(said)

@@ -440,6 +440,12 @@ def test_a_group_pointed_at_by_its_centre_is_read_for_menace(monkeypatch, engine
     assert hit is not None and "against a protected group" in hit.reason
 
 
+def test_a_threat_made_before_answering_others_is_still_read(monkeypatch, engine):
+    _model_says(monkeypatch, 0.05, 0.97)
+    assert engine.classify("I want to 🔪 anyone who says the Pride march should go ahead").hit("threat") is not None
+    assert engine.classify("Anyone who says the Pride march should be 🔪 needs help").hit("threat") is None
+
+
 def test_what_the_writer_is_saying_is_their_own(engine):
     text = "Gay lads getting the night bus from the village should start taking taxis. That's all I'm saying"
     verdict = engine.classify(text)
