@@ -336,6 +336,12 @@ def test_stock_phrases_of_a_reckoning_are_read_for_a_veiled_threat(monkeypatch, 
         "Your name's on a list now.",
         "Enjoy the ward office while it's still standing.",
         "Some friends of mine want a chat with you. Not the friendly kind.",
+        # Protection advised, a list kept, a return spoiled.
+        "Might be time to get a panic button fitted, councillor. Just a thought",
+        "We're keeping a list of where you go after surgery",
+        "Your caseworkers finish at six. Tell them to walk in pairs.",
+        "Have a lovely break in Wales. Shame about what you'll come back to.",
+        "You have no idea who you've crossed",
     ],
 )
 def test_the_readers_days_a_word_with_them_and_what_befalls_others_are_read_for_menace(monkeypatch, engine, text):
@@ -365,6 +371,9 @@ def test_the_model_reads_those_as_menace(engine, text):
         "Mum's getting her affairs in order before the move into sheltered housing",
         "What happens to people who miss the deadline for the school place appeal?",
         "Be seeing you at the fun day on Saturday, the kids can't wait",
+        "Please get a panic alarm for the housing officers, they get abuse every day",
+        "Could you send a list of where you go for the ward walkabouts?",
+        "The youth club leave in pairs after dark, sensible given the lighting",
     ],
 )
 def test_the_same_words_in_ordinary_replies_are_not_read_as_menace(engine, text):
@@ -394,34 +403,6 @@ def test_what_a_group_or_the_council_are_said_to_think_does_not_hide_menace(monk
 )
 def test_reported_menace_counter_speech_and_members_are_not_read_as_menace(monkeypatch, engine, text):
     _model_says(monkeypatch, 0.97, 0.97)
-    assert engine.classify(text).hit("threat") is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Might be time to get a panic button fitted, councillor. Just a thought",
-        "We're keeping a list of where you go after surgery",
-        "Your caseworkers finish at six. Tell them to walk in pairs.",
-        "Have a lovely break in Wales. Shame about what you'll come back to.",
-        "You have no idea who you've crossed",
-    ],
-)
-def test_protection_advised_a_list_kept_and_a_spoiled_return_are_read_for_menace(monkeypatch, engine, text):
-    _model_says(monkeypatch, 0.05, 0.9)
-    hit = engine.classify(text).hit("threat")
-    assert hit is not None and "veiled threat" in hit.reason
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Please get a panic alarm for the housing officers, they get abuse every day",
-        "Could you send a list of where you go for the ward walkabouts?",
-        "The youth club leave in pairs after dark, sensible given the lighting",
-    ],
-)
-def test_the_same_words_about_safety_and_errands_are_not_threats(engine, text):
     assert engine.classify(text).hit("threat") is None
 
 
