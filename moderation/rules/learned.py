@@ -395,7 +395,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     answered = named is not None and reported_or_quoted(doc)
     vetoed = named is not None and bool(answered or _PRAISE.search(said.text))
     group = None if vetoed else named
-    member = vetoed and speaks_as_member(said)
+    member = named is not None and speaks_as_member(said)
     category = None if hate_found else group
     # Praise can be sarcasm ("lovely little town, shame about all the Poles now") and "you can
     # tell" or "don't you think" are not always someone else's words: past those, the model may
@@ -425,13 +425,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # think ("lesbians at the club think they're safe. they're not"); words quoted or reported
     # do, and so do a writer who counts themselves in ("as a gay man ... thank you") and
     # counter-speech.
-    want_menace = (
-        named is not None
-        and threat_readable
-        and not want_threat
-        and not denounces(said.text)
-        and not speaks_as_member(said)
-    )
+    want_menace = named is not None and threat_readable and not want_threat and not member and not denounces(said.text)
     # A stock phrase of menace, or words of what is coming to the reader, in a reply that is not a
     # worry about danger with no one doing it or a shame that befalls a thing.
     hinted = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))

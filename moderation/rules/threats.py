@@ -310,12 +310,10 @@ _PATTERNS: tuple[_Pattern, ...] = (
         r"|take (?:a|the|my) (?:baseball |cricket |golf )?(?:bat|hammer|knife|crowbar|belt|brick|bottle|machete|club"
         r"|blade|axe) to (?:your|ur|his|her|their|yer) \w+"
         r"|rip (?:your|ur|his|her|their|yer) (?:head|face|throat|arms?|legs?|tongue|heart)s? (?:off|out)"
-        r"|(?:accidents|bad things) (?:happen|can happen|tend to happen|have a way of happening)\b[^!?]{0,40}?\bto"
-        r" (?:\w+ )?(?:people|councillors|cllrs|mps"
-        r"|politicians|those|folk|anyone) (?:who|that) (?:cross|ignore|don't listen|won't listen|go against|mess|upset"
-        r"|betray|stick (?:their|your) nose|vote (?:the wrong way|against)|lie to)"
-        r"|(?:accidents|bad things) (?:happen|can happen|tend to happen|have a way of happening) to (?:people )?like"
-        r" (?:you|u|ya)\b"
+        r"|(?:accidents|bad things) (?:happen|can happen|tend to happen|have a way of happening)"
+        r"(?: to (?:people )?like (?:you|u|ya)\b|\b[^!?]{0,40}?\bto (?:\w+ )?(?:people|councillors|cllrs|mps|politicians"
+        r"|those|folk|anyone) (?:who|that) (?:cross|ignore|don't listen|won't listen|go against|mess|upset|betray"
+        r"|stick (?:their|your) nose|vote (?:the wrong way|against)|lie to))"
         # "I'd happily do time for you", "the fire brigade will be too late", "find out what a car does
         # at 40mph", a bat "and I'm not afraid to use it", "a brick round your neck" (not a worry about
         # fire cover, children on a bend, or a cricket bat).
