@@ -45,13 +45,26 @@ _ELECTORAL_RE = re.compile(
 )
 
 
+# ...unless the sentence carries the frames of real harm, which no election figure uses: "I'll have
+# you killed before polling day", "you'll not live to see the next election", "next time I see ye
+# at the count", a weapon.
+_ELECTORAL_MENACE_RE = re.compile(
+    r"\b(?:(?:have|get|got) (?:you|ya|ye|u|him|her|them) (?:killed|shot|stabbed|knifed|done in|battered|hurt|beaten"
+    r"|seen to)|(?:not|never|won't|wont) (?:\w+ )?live to|next time (?:i|we) see (?:you|ya|ye|u)|where you live"
+    r"|on your way home|knife|knives|blade|machete|gun|bullet|acid|petrol|noose|rope|string (?:you|ya|him|her) up"
+    r"|security(?:,)? (?:it )?won't help|i mean it|not joking|swear down|for real)\b"
+)
+
+
 def electoral(s: str, start: int, end: int) -> bool:
-    return bool(_ELECTORAL_RE.search(sentence(s, start, end)))
+    text = sentence(s, start, end)
+    return bool(_ELECTORAL_RE.search(text)) and not _ELECTORAL_MENACE_RE.search(text)
 
 
 def speaks_of_elections(s: str) -> bool:
-    """Anywhere in the reply: "we'll beat you in May" is about votes, not violence."""
-    return bool(_ELECTORAL_RE.search(s))
+    """Anywhere in the reply: "we'll beat you in May" is about votes, not violence (unless the
+    frames of real harm are there too)."""
+    return bool(_ELECTORAL_RE.search(s)) and not _ELECTORAL_MENACE_RE.search(s)
 
 
 # "Rovers are going to murder City", "we'll batter you at five-a-side": the harm is a scoreline.

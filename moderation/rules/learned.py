@@ -18,7 +18,13 @@ import re
 
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
-from moderation.rules.context import addresses_reader, denounces, speaks_of_contest, speaks_of_elections
+from moderation.rules.context import (
+    SECOND_PERSON,
+    addresses_reader,
+    denounces,
+    speaks_of_contest,
+    speaks_of_elections,
+)
 from moderation.rules.discrimination import innocent_slur_word, those_who_think_at
 from moderation.rules.groups import (
     group_mentioned,
@@ -31,7 +37,7 @@ from moderation.rules.groups import (
 )
 from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
-from moderation.rules.statistical import text_model
+from moderation.rules.statistical import text_model, threat_filter
 from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
 from moderation.rules.verdict import Cue
 
@@ -357,6 +363,46 @@ def _shame_for_a_thing(s: str) -> bool:
     )
 
 
+# A reply aimed at someone, with no word of violence or menace the rules know ("your
+# constituency office has a back entrance, doesn't it? good to know"): the n-gram threat filter
+# (training/train_threat_filter.py) decides in a fraction of a millisecond whether the model is
+# worth asking, and the model must then be all but sure.
+OPEN_THREAT_FLOOR = 0.99
+_AIMED_AT_SOMEONE = re.compile(
+    rf"\b(?:{SECOND_PERSON}|councillors?|cllrs?|mps?|leader|mayor|candidates?|the member for)\b"
+)
+
+
+# The courtesies of a constituent with an errand ("what time does your surgery finish? I'll pop in
+# after work", "I'll wait outside till you're free, no rush"), which the model can hear as menace.
+_COURTESY = re.compile(
+    r"\b(?:please|pls|thanks|thank you|thankyou|cheers|no rush|no hurry|pop (?:in|by|round|along|over)"
+    r"|drop (?:in|by)|call in|look(?:ing)? forward|happy to|would love|good luck|congratulations|congrats"
+    r"|well done|appreciate\w*|if (?:that's|thats) ok|if possible|any chance|is it possible|could you|can you"
+    r"|would you|do you know|let me know)\b"
+)
+
+
+def _open_reading(s: str) -> bool:
+    """A reply aimed at someone, in none of the harmless frames a word of harm comes in."""
+    return bool(
+        _AIMED_AT_SOMEONE.search(s)
+        and not _COURTESY.search(s)
+        and not speaks_of_elections(s)
+        and not speaks_of_contest(s)
+        and not _IDIOM.search(s)
+        and not _ERRAND.search(s)
+        and not _harm_without_a_doer(s)
+        and not _shame_for_a_thing(s)
+    )
+
+
+def _worth_a_reading(said: Document) -> bool:
+    """The threat filter passes the reply on to the model."""
+    screen = threat_filter()
+    return screen.scores_document(said)["threat"] >= screen.thresholds["threat"]
+
+
 # Counter-speech that denies a slur's claim ("it's a myth that disabled people are a drain") and
 # praise that is plainly meant ("a credit to the town"): the model's reading of hate does not
 # overrule them.
@@ -433,6 +479,14 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     menacing = (hinted or foretold) and not (_harm_without_a_doer(said.text) or _shame_for_a_thing(said.text))
     want_veiled = hinted and menacing
     want_sure = foretold and menacing
+    want_open = (
+        threat_readable
+        and not (want_threat or want_menace or want_veiled or want_sure)
+        and not member
+        and _open_reading(said.text)
+        and not denounces(said.text)
+        and _worth_a_reading(said)
+    )
     if (
         category is None
         and overruled is None
@@ -440,6 +494,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not want_menace
         and not want_veiled
         and not want_sure
+        and not want_open
     ):
         return []
     scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
@@ -463,7 +518,9 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
-    elif want_sure and threat >= max(SURE_THREAT_FLOOR, threat_limit):
+    elif (want_sure or want_open) and threat >= max(
+        SURE_THREAT_FLOOR if want_sure else OPEN_THREAT_FLOOR, threat_limit
+    ):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a threat", threat, "the text model")))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))

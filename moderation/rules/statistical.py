@@ -49,6 +49,9 @@ CHAR_MIN, CHAR_MAX = 2, 5
 # Longer tokens (a pasted wall of unspaced text) are cut here, which bounds the n-grams per token.
 MAX_TOKEN = 40
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "text_model.npz"
+# One head ("threat") on the same featuriser: which replies are worth the hate-and-threat model's
+# time (training/train_threat_filter.py).
+THREAT_FILTER_PATH = MODEL_PATH.with_name("threat_filter.npz")
 
 # Applied to the normalised (lowercased) text. Mentions and links say who and where, not how;
 # "rt", "@user" and "url" are artefacts of the training data and must not become signals.
@@ -279,6 +282,9 @@ _LOCK = threading.Lock()
 _MODEL: TextModel | None = None
 
 
+_FILTER: TextModel | None = None
+
+
 def text_model() -> TextModel:
     """The shipped model, loaded on first use and shared by the whole process."""
     global _MODEL
@@ -287,3 +293,13 @@ def text_model() -> TextModel:
             if _MODEL is None:
                 _MODEL = TextModel.load(MODEL_PATH)
     return _MODEL
+
+
+def threat_filter() -> TextModel:
+    """The shipped threat filter (one head, "threat"), loaded on first use."""
+    global _FILTER
+    if _FILTER is None:
+        with _LOCK:
+            if _FILTER is None:
+                _FILTER = TextModel.load(THREAT_FILTER_PATH)
+    return _FILTER

@@ -131,6 +131,12 @@ def _p(pattern: str, score: float, label: str, **flags: bool) -> _Pattern:
     return _Pattern(phrase(pattern), score, label, **flags)
 
 
+# "You won't make it to the count as our candidate": the race, not the reader's life.
+_CANDIDACY = (
+    r"\b(?:as (?:a |our |the |their )?(?:candidate|councillor|cllr|mp|leader|member)|shortlist\w*|selection"
+    r"|deselect\w*|ballot paper|nominat\w*)\b"
+)
+
 _PATTERNS: tuple[_Pattern, ...] = (
     # --- direct threats --------------------------------------------------------------
     _p(
@@ -928,7 +934,9 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:someone|somebody|some one|anyone|somebody's|someone's|someone is|somebody is) (?:should|needs to|need to|ought to|has to|is going to|'s going to|going to|is gonna|'s gonna|will|must|wants to) (?:\w+ )?(?:put a bullet in|put a knife in|stab|shoot|kill|knife|hang|do in|murder|behead|blow up|run over|acid attack|torch|firebomb)\b)", 0.95, "incitement to violence"),
     _p(r"(?P<q>(?:got|have|know|found|we've got|i've got|i know) (?:your|ur) (?:car reg|reg|registration|address|home address|postcode|kids' school|house)\b[^.!?]{0,60}?(?:see you|be seeing you|coming|soon|watch|waiting|stab|visit|knock))", 0.9, "veiled threat"),
     _p(r"(?P<q>bring an ambulance|bring a stretcher|book (?:yourself )?an ambulance|need an ambulance|call (?:yourself )?an ambulance)", 0.9, "veiled threat"),
-    _p(r"(?P<q>(?:you|ya|u) (?:won't|will not|wont|might not|may not|aren't going to|are not going to|ain't gonna) (?:make it (?:back|home)|see (?:the next|another|next) (?:election|christmas|year|birthday|week|summer)|live (?:to see|long|much longer)|be around (?:much )?(?:longer|for long)|wake up|get home))", 0.93, "veiled threat"),
+    _p(r"(?P<q>(?:you|ya|u) (?:won't|will not|wont|might not|may not|aren't going to|are not going to|ain't gonna) (?:(?:be making|make) it (?:back|home|to (?:polling day|the count|the election|the next election|christmas|the weekend|the meeting)(?![^.!?]*" + _CANDIDACY + r"))|see (?:the next|another|next) (?:election|christmas|year|birthday|week|summer)|live (?:to see|long|much longer)|be around (?:much )?(?:longer|for long)|wake up|get home))", 0.93, "veiled threat"),
+    _p(r"(?P<q>(?:you'll|you will|ye'll|ya'll) (?:not|never) (?:live (?:to see|long|much longer)|see (?:the next|another|next) (?:election|christmas|year|birthday)|make it (?:home|back|to (?:polling day|the count|the election|christmas)(?![^.!?]*" + _CANDIDACY + r"))))", 0.93, "veiled threat"),
+    _p(r"(?P<q>(?:i'll|i will|we'll|we will|i'm going to|we're going to|gonna|i'm gonna) (?:have|get) (?:you|ya|ye|u) (?:killed|shot|stabbed|knifed|done in|kneecapped|battered|beaten up|seen to)\b)", 0.95, "direct threat"),
     _p(r"(?P<q>(?:you'll|you will|you'd|ya'll|you're going to|you are going to|you're gonna|you could|you might) (?:be |end up |get )?(?:found|end up|ending up) (?:dead |face down )?in (?:a |the )?(?:ditch|river|canal|morgue|body bag|gutter|woods|boot|skip|bin))", 0.95, "veiled threat"),
     _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|wife|husband|family|partner|mum|mam) (?:walk|walks|go|goes|play|plays|get|gets|come|comes|wait|waits)[^.!?]{0,40}(?:my house|past me|past my|near me|alone)(?:[^.!?]|[.!?] ){0,30}(?:just saying|just sayin|be a shame|be careful|watch out|remember that|funny that|isn't it|aren't they))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:every|all the|all of the|both of|both|all) (?:\w+ )?(?:bones?|legs?|arms?|fingers?|teeth|ribs) in (?:your|ur))", 0.97, "direct threat"),

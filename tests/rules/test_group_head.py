@@ -214,6 +214,66 @@ def test_the_model_is_not_asked_without_a_group_or_words_of_violence(monkeypatch
         assert engine.classify(text).hits == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Big garden you've got at the back, Cllr. Nobody would see a thing from the road.",
+        "We've noticed you walk the dog along the canal after dark. On your own.",
+    ],
+)
+def test_a_veiled_threat_with_no_word_the_rules_know_is_read_by_the_model(engine, text):
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "text model" in hit.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your constituency office has a side door nobody watches, doesn't it?",
+        "Councillors come and go round here, and some go quicker than others.",
+    ],
+)
+def test_the_threat_filter_passes_a_reply_aimed_at_someone_to_the_model(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.01, 0.99)
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "a threat" in hit.reason
+    # The model must be all but sure.
+    _model_says(monkeypatch, 0.01, 0.98)
+    assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The courtesies of an errand, a figure of the election, a worry with no one doing it.
+        "What time does your surgery finish on Saturday? I'll pop in after work.",
+        "I'll wait outside the surgery till you're free, no rush.",
+        "Your office has a back entrance for wheelchair users, doesn't it? Good to know.",
+        "Enjoy the count tonight, councillor, may the best candidate win.",
+        "Want to see what happens when I show you the planning file?",
+    ],
+)
+def test_ordinary_replies_in_the_same_shapes_are_not_read_as_threats(engine, text):
+    assert engine.classify(text).hit("threat") is None
+
+
+def test_the_threat_filter_keeps_most_replies_from_the_model(monkeypatch, engine):
+    asked = []
+
+    def counting(texts, prepared=False):
+        asked.extend(texts)
+        return [(0.01, 0.01)] * len(texts)
+
+    monkeypatch.setattr(group_head, "group_scores", counting)
+    for text in (
+        "Your bins were missed again on Mill Lane, councillor.",
+        "You promised a new crossing two years ago and we're still waiting.",
+        "Can you tell me when the library reopens?",
+    ):
+        engine.classify(text)
+    assert asked == []
+
+
 def test_without_the_model_the_rules_judge_alone_and_the_reason_is_logged_once(
     fresh_singleton, monkeypatch, tmp_path, caplog, engine
 ):

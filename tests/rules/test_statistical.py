@@ -221,3 +221,50 @@ def test_very_long_tokens_are_cut():
     wall = "".join(chr(0x4E00 + i) for i in range(5000))
     toks = statistical.tokens(f"hello {wall}")
     assert toks == ["hello", wall[: statistical.MAX_TOKEN]]
+
+
+# --- the threat filter ---------------------------------------------------------------------------
+
+
+def test_shipped_threat_filter_describes_itself():
+    screen = statistical.threat_filter()
+    assert screen is statistical.threat_filter()  # one per process
+    assert screen.heads == ("threat",)
+    assert screen.version.startswith("threat-filter-1-")
+    assert statistical.THREAT_FILTER_PATH.stat().st_size < 5_000_000
+    report = json.loads(statistical.THREAT_FILTER_PATH.with_suffix(".json").read_text())
+    assert report["version"] == screen.version
+    assert report["heads"]["threat"]["threshold"] == pytest.approx(screen.thresholds["threat"])
+    # Chosen to pass on at least 95% of the validation threats.
+    assert report["validation"]["recall"] >= report["recall_target"] == 0.95
+
+
+def test_threat_filter_passes_threats_and_keeps_back_thanks():
+    screen = statistical.threat_filter()
+    cut = screen.thresholds["threat"]
+    for text in (
+        "We know where you live and we're coming for you",
+        "Your kids walk home past my house, shame if something happened",
+        "Nice car. Be a pity if the brakes went on the hill",
+    ):
+        assert screen.scores(text)["threat"] >= cut, text
+    for text in BENIGN:
+        assert screen.scores(text)["threat"] < cut, text
+
+
+@pytest.mark.parametrize(
+    ("scores", "recall", "expected"),
+    [
+        ([0.9, 0.8, 0.7, 0.6], 1.0, 0.6),
+        ([0.9, 0.8, 0.7, 0.6], 0.75, 0.7),
+        ([0.905, 0.5], 0.5, 0.9),
+    ],
+)
+def test_the_filter_threshold_is_the_highest_that_keeps_the_recall(scores, recall, expected):
+    from training.train_threat_filter import highest_threshold
+
+    y = np.array([True] * len(scores) + [False])
+    proba = np.array([*scores, 0.99])
+    chosen = highest_threshold(y, proba, recall)
+    assert chosen == pytest.approx(expected)
+    assert np.mean(proba[y] >= chosen) >= recall

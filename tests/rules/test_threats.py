@@ -481,6 +481,32 @@ def test_a_weapon_beside_an_election_is_still_a_threat(text):
 @pytest.mark.parametrize(
     "text",
     [
+        # Words no election figure uses: a killing ordered, a life that won't last, a meeting in person.
+        "I'll get you shot before the election, councillor",
+        "Mark my words, you'll not live to see polling day",
+        "You won't be making it to the count, pal",
+        "Gonna batter ye next time I see ye at the hustings",
+    ],
+)
+def test_the_frames_of_real_harm_beside_an_election_are_still_a_threat(text):
+    assert ENGINE.classify(text).hit("threat") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll batter you at the count, the doorstep numbers are brilliant",
+        "You won't make it to the count as our candidate, the party will deselect you",
+        "I'll see you at the count, and I'll be the one smiling",
+    ],
+)
+def test_the_same_shapes_about_the_vote_are_not_threats(text):
+    assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I'm coming for you at the hustings, bring your best arguments",
         "We're coming for you at the debate on Thursday, better have your numbers ready",
         "See you at the allotments on Sunday with my knife and fork for the bake-off",
