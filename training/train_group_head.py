@@ -105,6 +105,8 @@ MEASURING_SETS = (
     "threats_blind13",
     "functional_blind13",
     "threats_blind14",
+    "functional_blind14",
+    "threats_blind15",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",
