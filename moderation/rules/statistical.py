@@ -33,6 +33,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -164,6 +165,12 @@ def counts_of_tokens(toks: Sequence[str]) -> Counts:
     return Counts(word_idx, word_cnt, char_idx, char_cnt)
 
 
+@lru_cache(maxsize=8)
+def _counts_of_normalised(normalised: str) -> Counts:
+    # The text model and the threat filter read the same reply one after the other.
+    return counts_of_tokens(_tokens_of_normalised(normalised))
+
+
 def counts(text: str) -> Counts:
     """Hashed n-gram counts of a raw text."""
     return counts_of_tokens(tokens(text))
@@ -267,7 +274,7 @@ class TextModel:
 
     def scores_document(self, doc: Document) -> dict[str, float]:
         """As scores(), for a text the engine has already normalised (saves normalising twice)."""
-        return self._probabilities(self._logits(counts_of_tokens(_tokens_of_normalised(doc.text))))
+        return self._probabilities(self._logits(_counts_of_normalised(doc.text)))
 
     def scores_many(self, texts: Iterable[str]) -> list[dict[str, float]]:
         """Probability per head for each text; the same figures as scores() one by one."""
