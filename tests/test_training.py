@@ -145,3 +145,20 @@ def test_trained_weights_score_like_scikit_learn(tmp_path):
     expected = 1 / (1 + np.exp(-(x @ coef + model.intercept)))
     got = np.array([[s[h] for h in HEADS] for s in model.scores_many(texts)])
     assert np.allclose(got, expected, atol=1e-6)
+
+
+@needs_data
+def test_threat_filter_script_reproduces_the_shipped_filter(tmp_path):
+    pytest.importorskip("sklearn")
+    from moderation.rules import statistical
+    from training.train_threat_filter import main
+
+    out = tmp_path / "threat_filter.npz"
+    assert main(["--output", str(out)]) == 0
+    trained = TextModel.load(out)
+    shipped = statistical.threat_filter()
+    # Deterministic, and trained on the rows the shipped file was trained on (no measuring set).
+    assert trained.version == shipped.version
+    assert trained.thresholds == shipped.thresholds
+    report = json.loads(out.with_suffix(".json").read_text())
+    assert report["validation"]["recall"] >= report["recall_target"]

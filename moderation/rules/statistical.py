@@ -286,27 +286,25 @@ class TextModel:
 
 
 _LOCK = threading.Lock()
-_MODEL: TextModel | None = None
+_LOADED: dict[Path, TextModel] = {}
 
 
-_FILTER: TextModel | None = None
+def _shared(path: Path) -> TextModel:
+    """The model in ``path``, loaded on first use and shared by the whole process."""
+    model = _LOADED.get(path)
+    if model is None:
+        with _LOCK:
+            model = _LOADED.get(path)
+            if model is None:
+                model = _LOADED[path] = TextModel.load(path)
+    return model
 
 
 def text_model() -> TextModel:
-    """The shipped model, loaded on first use and shared by the whole process."""
-    global _MODEL
-    if _MODEL is None:
-        with _LOCK:
-            if _MODEL is None:
-                _MODEL = TextModel.load(MODEL_PATH)
-    return _MODEL
+    """The shipped model."""
+    return _shared(MODEL_PATH)
 
 
 def threat_filter() -> TextModel:
-    """The shipped threat filter (one head, "threat"), loaded on first use."""
-    global _FILTER
-    if _FILTER is None:
-        with _LOCK:
-            if _FILTER is None:
-                _FILTER = TextModel.load(THREAT_FILTER_PATH)
-    return _FILTER
+    """The shipped threat filter (one head, "threat")."""
+    return _shared(THREAT_FILTER_PATH)
