@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 # Only the first MAX_CHARS characters are examined: abuse that matters is near the top, and this
@@ -332,8 +333,10 @@ def _join_spaced(m: re.Match) -> str:
     letters, seps = parts[0::2], parts[1::2]
     if sum(c.isalpha() for c in letters) < 2 or set(letters) <= _TEXTSPEAK:
         return run
-    # The usual separator joins letters; a different or longer one marks a word break.
-    usual = max(set(seps), key=seps.count)
+    # The usual separator joins letters; a different or longer one marks a word break. On a tie the
+    # first one seen is the usual one (not whichever a set happens to yield first: that depends on
+    # the process's hash seed, and "A S___T" read "as t" in one process and "a st" in another).
+    usual = Counter(seps).most_common(1)[0][0]
     out = [letters[0]]
     for sep, letter in zip(seps, letters[1:], strict=True):
         if sep != usual:

@@ -119,3 +119,32 @@ def test_degenerate_input_normalises_without_error(text):
 )
 def test_reasons_quote_the_original_words_and_flag_obfuscation(text, quoted):
     assert ENGINE.classify(text).hit("threat").reason == quoted
+
+
+def test_the_reading_is_the_same_in_every_process_whatever_its_hash_seed():
+    # Spaced-out letters with two separators as common as each other ("A S___T") were once joined
+    # by whichever separator a set yielded first, which the process's hash seed decides.
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    texts = ["I DON'T GIVE A S___T JACKET", "k i l l - a l l - t h e m", "m.u.s l.i.m.s o u t"]
+    code = (
+        "import json; from moderation.rules.normalise import normalise; "
+        f"print(json.dumps([normalise(t) for t in {texts!r}]))"
+    )
+    seen = set()
+    for seed in ("1", "2", "3", "4", "5", "6"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.add(tuple(json.loads(out.stdout)))
+    assert len(seen) == 1
+    assert list(seen.pop()) == [normalise(t) for t in texts]
