@@ -140,6 +140,43 @@ def fit(x, y, c: float, class_weight):
     return model
 
 
+@dataclass
+class Weights:
+    """Fitted heads as the .npz stores them: one column per head over both feature blocks, and a
+    digest of them that names the model's version."""
+
+    coef: np.ndarray
+    intercept: np.ndarray
+    thresholds: np.ndarray
+
+    @classmethod
+    def of(cls, used: np.ndarray, fitted: list, thresholds: list[float]) -> Weights:
+        """``fitted`` LogisticRegressions, trained on the feature columns ``used``, one per head."""
+        coef = np.zeros((2 * N_BUCKETS, len(fitted)), dtype=np.float32)
+        for j, model in enumerate(fitted):
+            coef[used, j] = model.coef_[0]
+        intercept = np.array([model.intercept_[0] for model in fitted], dtype=np.float32)
+        return cls(coef, intercept, np.array(thresholds, dtype=np.float32))
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.coef.tobytes() + self.intercept.tobytes() + self.thresholds.tobytes()).hexdigest()[
+            :12
+        ]
+
+    def model(self, word_idf: np.ndarray, char_idf: np.ndarray, heads, meta: dict) -> TextModel:
+        return TextModel(
+            word_idf=word_idf,
+            char_idf=char_idf,
+            word_coef=self.coef[:N_BUCKETS],
+            char_coef=self.coef[N_BUCKETS:],
+            intercept=self.intercept,
+            thresholds=self.thresholds,
+            heads=heads,
+            meta=meta,
+        )
+
+
 def tune(head: str, x_train, y_train, x_val, y_val, log) -> dict:
     """The best (C, class weight, threshold) on validation, and the fitted model."""
     metric = HEAD_METRIC[head]
@@ -215,13 +252,8 @@ def main(argv: list[str] | None = None) -> int:
             "train_rows": int(y_train.size),
         }
 
-    # The npz: weights per head as columns, split into the word and char blocks.
-    coef = np.zeros((2 * N_BUCKETS, len(HEADS)), dtype=np.float32)
-    for j, h in enumerate(HEADS):
-        coef[used, j] = chosen[h]["model"].coef_[0]
-    intercept = np.array([chosen[h]["model"].intercept_[0] for h in HEADS], dtype=np.float32)
-    thresholds = np.array([chosen[h]["threshold"] for h in HEADS], dtype=np.float32)
-    digest = hashlib.sha256(coef.tobytes() + intercept.tobytes() + thresholds.tobytes()).hexdigest()[:12]
+    weights = Weights.of(used, [chosen[h]["model"] for h in HEADS], [chosen[h]["threshold"] for h in HEADS])
+    digest = weights.digest
     trained = datetime.now(UTC).date().isoformat()
     meta = {
         "version": f"text-1-{digest}",
@@ -238,16 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "limit": args.limit,
     }
-    model = TextModel(
-        word_idf=word_idf,
-        char_idf=char_idf,
-        word_coef=coef[:N_BUCKETS],
-        char_coef=coef[N_BUCKETS:],
-        intercept=intercept,
-        thresholds=thresholds,
-        heads=HEADS,
-        meta=meta,
-    )
+    model = weights.model(word_idf, char_idf, HEADS, meta)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.output)
 

@@ -20,7 +20,6 @@ one-head statistical.TextModel (.npz) and its figures (.json, same name). Determ
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -34,10 +33,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from moderation.rules import statistical  # noqa: E402
-from moderation.rules.statistical import N_BUCKETS, TextModel  # noqa: E402
 from training import datasets  # noqa: E402
 from training.train_group_head import examples  # noqa: E402
-from training.train_text_model import document_frequency, figures, fit, to_matrix  # noqa: E402
+from training.train_text_model import Weights, document_frequency, figures, fit, to_matrix  # noqa: E402
 
 OUTPUT = statistical.THREAT_FILTER_PATH
 C_GRID = (1.0, 4.0, 16.0)
@@ -89,14 +87,10 @@ def main(argv: list[str] | None = None) -> int:
             best = {"C": c, "threshold": threshold, "passed": passed, "model": model, "proba": proba}
     assert best is not None
 
-    coef = np.zeros((2 * N_BUCKETS, 1), dtype=np.float32)
-    coef[used, 0] = best["model"].coef_[0]
-    intercept = np.array([best["model"].intercept_[0]], dtype=np.float32)
-    thresholds = np.array([best["threshold"]], dtype=np.float32)
-    digest = hashlib.sha256(coef.tobytes() + intercept.tobytes() + thresholds.tobytes()).hexdigest()[:12]
+    weights = Weights.of(used, [best["model"]], [best["threshold"]])
     validation = figures(y["validation"], best["proba"] >= best["threshold"])
     meta = {
-        "version": f"threat-filter-1-{digest}",
+        "version": f"threat-filter-1-{weights.digest}",
         "featuriser": statistical.FEATURISER_VERSION,
         "trained": datetime.now(UTC).date().isoformat(),
         "rows": {split: len(rows[split]) for split in ("train", "validation")},
@@ -106,16 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         "validation": {"passed": round(best["passed"], 4), **validation},
         "seconds": round(time.perf_counter() - started, 1),
     }
-    model = TextModel(
-        word_idf=word_idf,
-        char_idf=char_idf,
-        word_coef=coef[:N_BUCKETS],
-        char_coef=coef[N_BUCKETS:],
-        intercept=intercept,
-        thresholds=thresholds,
-        heads=("threat",),
-        meta=meta,
-    )
+    model = weights.model(word_idf, char_idf, ("threat",), meta)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.output)
     args.output.with_suffix(".json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
