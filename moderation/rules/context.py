@@ -56,15 +56,15 @@ _ELECTORAL_MENACE_RE = re.compile(
 )
 
 
-def electoral(s: str, start: int, end: int) -> bool:
-    text = sentence(s, start, end)
-    return bool(_ELECTORAL_RE.search(text)) and not _ELECTORAL_MENACE_RE.search(text)
-
-
 def speaks_of_elections(s: str) -> bool:
-    """Anywhere in the reply: "we'll beat you in May" is about votes, not violence (unless the
-    frames of real harm are there too)."""
+    """Anywhere in ``s``: "we'll beat you in May" is about votes, not violence (unless the frames of
+    real harm are there too)."""
     return bool(_ELECTORAL_RE.search(s)) and not _ELECTORAL_MENACE_RE.search(s)
+
+
+def electoral(s: str, start: int, end: int) -> bool:
+    """The same, for the sentence that holds s[start:end]."""
+    return speaks_of_elections(sentence(s, start, end))
 
 
 # "Rovers are going to murder City", "we'll batter you at five-a-side": the harm is a scoreline.
