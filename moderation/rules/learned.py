@@ -38,7 +38,7 @@ from moderation.rules.groups import (
 from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model, threat_filter
-from moderation.rules.threats import HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
+from moderation.rules.threats import ARMED_HARMLESSLY, HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
 from moderation.rules.verdict import Cue
 
 # The hate head was trained on Davidson and Hatemoji, whose idea of hate is wider than rule 3's;
@@ -169,8 +169,11 @@ _VIOLENCE_HINT = re.compile(
 # too, and flagged only when the model is all but certain. Asked about every reply, on the sets it
 # never trained on, from 0.99 it read 13 threats and no false ones, but that halves the engine's
 # throughput; these words keep 9 of the 13 ("The planning decision is on Thursday. So is your
-# funeral.") and ask it about no more of bench/classify.py's mixed replies than before.
-SURE_THREAT_FLOOR = 0.99
+# funeral.") and ask it about no more of bench/classify.py's mixed replies than before. The model
+# of rules-3.0 (trained on sets 1-17) is less sure of everything: at 0.98 it reads 4 more of set
+# 18's 180 threats than at 0.99, and no more false ones there, in the written sets or in the 950
+# ordinary replies (at 0.97, "Do your bloody job. Simple as that" becomes a threat).
+SURE_THREAT_FLOOR = 0.98
 _FORETOLD = re.compile(
     r"\b(?:you'll|you will|you won't|youll|ye'll|ye'd|you'd|you're going to|you're gonna|you are going to|yours is"
     r"|if i were you|next time|see you (?:there|soon|at|tonight|then|around)|i'll be|we'll be|it'll"
@@ -270,6 +273,8 @@ _IDIOM = re.compile(
     r"\bhang (?:your|their|his|her|our|my) heads?\b|\bheads?(?:-| )?up\b|\bhead (?:of|teacher|office|start|count)\b"
     # A protest: "I'll chain myself to the diving board".
     r"|\bchain(?:ing|ed)? (?:myself|ourselves|ourself|themselves)\b"
+    # What a constituent brings to committee: "we're armed with the facts".
+    rf"|\barmed{ARMED_HARMLESSLY}"
 )
 # A match adds its own: "take your head off with the bouncers", "knock you for six".
 _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
@@ -355,19 +360,24 @@ _BE_A_SHAME = re.compile(r"\bbe a (?:shame|pity)\b")
 _HAPPEN = re.compile(r"\bhappen\w*\b")
 # "nice house. nice family. be a shame.": someone's family is not a thing.
 _KIN = re.compile(r"\b(?:family|wife|husband|kids|children|son|daughter|grandkids|partner)\b")
+# The weather is a thing, whoever's day it spoils: "lovely family day at the park, be a shame if it rained".
+_WEATHER_SHAME = re.compile(
+    r"\bbe a (?:shame|pity) if (?:it|the weather) (?:rain|snow|pour|hail|drizzl|chuck(?:ed|s)? it down|turn)\w*"
+)
 
 
 def _shame_for_a_thing(s: str) -> bool:
     return bool(
         _BE_A_SHAME.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s) and not _HAPPEN.search(s) and not _KIN.search(s)
-    )
+    ) or bool(_WEATHER_SHAME.search(s))
 
 
 # A reply aimed at someone, with no word of violence or menace the rules know ("your
 # constituency office has a back entrance, doesn't it? good to know"): the n-gram threat filter
 # (training/train_threat_filter.py) decides in a fraction of a millisecond whether the model is
-# worth asking, and the model must then be all but sure.
-OPEN_THREAT_FLOOR = 0.99
+# worth asking, and the model must then be all but sure (as sure as for the words of what is
+# coming to the reader, above).
+OPEN_THREAT_FLOOR = 0.98
 _AIMED_AT_SOMEONE = re.compile(
     rf"\b(?:{SECOND_PERSON}|councillors?|cllrs?|mps?|leader|mayor|candidates?|the member for)\b"
 )

@@ -99,6 +99,11 @@ PUBLIC_ROLE = (
     r"|bloke|prick|traitor|clown|idiot))"
 )
 # A blade or a bat brought for a harmless use: "bringing my knife for the cake", "a bat for the nets".
+# What a constituent is armed with on their way to a meeting: "we're armed with the facts".
+ARMED_HARMLESSLY = (
+    r" with (?:the |a |my |our |some |all the |plenty of )?(?:facts|evidence|knowledge|questions|information|data"
+    r"|figures|leaflets|a petition|petitions|receipts|a smile|patience|coffee|tea|cake|umbrellas?|clipboards?)\b"
+)
 HARMLESS_USE = (
     r" (?:for|to cut|to carve) (?:the |a |some |our |my )?(?:\w+ )?(?:cake|bread|buffet|picnic|barbecue|bbq"
     r"|sandwiches|veg|turkey|roast|kitchen|allotment|workshop|cricket|rounders|softball|baseball|match|nets"
@@ -924,7 +929,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:i'm|im|i am|we're|we are) (?:\w+ )?(?:battering|stabbing|shooting|killing|smashing|kicking|punching|glassing|decking|slapping|hitting|knifing|burning|torching|bottling|leathering|doing) (?:you|ya|u|your)\b)", 0.93, "direct threat", after_guard=True, figure_guard=True),
     _p(rf"(?P<q>(?:coming|come|coming round|coming over|on my way|turning up|popping round|be round|be there|be outside|see you) (?:\w+ ){{0,6}}?with (?:a |an |my |some )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|matches|a lighter)(?! and fork)(?![^.!?]{{0,30}}?{HARMLESS_USE}))", 0.95, "threat with a weapon"),
     # A weapon named, or armed or tooled up with no harmless sense: "I'm bringing sandwiches" and "we're armed with the facts" are not threats.
-    _p(rf"(?P<q>(?:i'm|im|i am|i'll be|i will be|we're|we'll be) (?:(?:bringing|carrying|packing)(?![^.!?]{{0,30}}?{HARMLESS_USE}) (?:a |an |my |some |the )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|\U0001f52a|\U0001f52b|\U0001fa93)|tooled up|armed(?! with (?:the |a |my |our |some )?(?:facts|evidence|knowledge|questions|information|data|figures|leaflets|a petition|petitions|receipts|a smile|patience|coffee|tea|cake|umbrellas?|clipboards?)\b)))", 0.9, "threat with a weapon"),
+    _p(rf"(?P<q>(?:i'm|im|i am|i'll be|i will be|we're|we'll be) (?:(?:bringing|carrying|packing)(?![^.!?]{{0,30}}?{HARMLESS_USE}) (?:a |an |my |some |the )?(?:petrol can|can of petrol|jerry can|knife|machete|gun|baseball bat|bat|hammer|acid|crowbar|axe|shotgun|rifle|blade|noose|rope|brick|bottle|\U0001f52a|\U0001f52b|\U0001fa93)|tooled up|armed(?!{ARMED_HARMLESSLY})))", 0.9, "threat with a weapon"),
     _p(r"(?P<q>(?:your|ur) (?:kids|children|son|daughter|little one|lad|girl|boy|grandkids) (?:go|goes|walk|walks|attend|attends) (?:to )?[^.!?]{0,40}?(?:don't they|doesn't (?:he|she)|isn't it|aren't they|think about that|just saying|remember that|be a shame|funny that))", 0.95, "threat against family"),
     _p(r"(?P<q>(?:get|got|getting) what (?:jo cox|david amess|sir david amess|amess|cox) got)", 0.97, "threat invoking a murdered MP"),
     _p(r"(?P<q>(?:your|ur) (?:car|house|home|office|surgery)(?:'s| is| will be| is going| going)? (?:going )?(?:up in flames|on fire|burn(?:ing)? down|getting torched|getting firebombed)[^.!?]{0,30}?(?:with you|you in it|inside))", 0.97, "veiled threat"),

@@ -606,12 +606,21 @@ def test_an_opinion_reported_to_condemn_it_or_a_shop_taken_over_is_clean(text):
     "text",
     [
         "Nurses from overseas aren't a burden on the NHS, they practically run it",
-        "Deaf people pick up things the rest of us never notice",
         "The women's team at the leisure centre absolutely smashed it on Saturday",
     ],
 )
 def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
     assert not rule_3(text)
+
+
+def test_things_as_the_object_of_a_verb_do_not_dehumanise_in_the_grammar(monkeypatch):
+    # The grammar reads no "things" here. The hate-and-threat model of rules-3.0 reads praise in
+    # "X people ... the rest of us never notice" as hate (0.96; MODEL_CARD, known weaknesses), so
+    # this one is judged by the rules alone.
+    from moderation.rules import group_head
+
+    monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: None)
+    assert not rule_3("Deaf people pick up things the rest of us never notice")
 
 
 def test_a_group_called_things_is_still_dehumanised():

@@ -22,6 +22,7 @@ from moderation.rules.group_head import (
 )
 from moderation.rules.normalise import Document
 from training.train_group_head import (
+    FUNCTIONAL_DIR,
     FUNCTIONAL_SETS,
     MEASURING_SETS,
     WRITTEN_DIR,
@@ -68,11 +69,11 @@ def test_thresholds_were_chosen_on_validation_and_are_probabilities():
 
 
 def test_the_model_never_trains_on_the_sets_that_measure_it():
-    # Sets 1-13 train it; sets 14 to 18 measure it, with the written development sets (hate and
-    # threats, ordinary replies).
+    # Sets 1-17 train it; set 18 measures it, with the written development sets (hate and threats,
+    # ordinary replies).
     assert {"functional_blind2", "functional_blind6", "threats_blind6", "threats_blind10"} <= set(FUNCTIONAL_SETS)
-    assert {"functional_blind10", "threats_blind11", "functional_blind11", "threats_blind12"} <= set(MEASURING_SETS)
-    assert {"functional_blind12", "threats_blind13", "functional_blind13", "threats_blind14"} <= set(MEASURING_SETS)
+    assert {"functional_blind10", "threats_blind11", "functional_blind11", "threats_blind12"} <= set(FUNCTIONAL_SETS)
+    assert {"functional_blind12", "threats_blind13", "functional_blind13", "threats_blind14"} <= set(FUNCTIONAL_SETS)
     assert {"functional_blind14", "threats_blind15"} <= set(MEASURING_SETS)
     assert {"hate_and_threats_written", "ordinary_replies"} <= set(MEASURING_SETS)
     assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
@@ -84,6 +85,7 @@ def test_the_model_never_trains_on_the_sets_that_measure_it():
         "threat_cases_persons",
         "ordinary_cases_lookalike",
         "contrast_cases",
+        "council_replies_cases",
     }
     trained = {" ".join(case["text"].casefold().split()) for case in written_cases()}
     assert len(trained) > 4_000
@@ -235,11 +237,11 @@ def test_a_veiled_threat_with_no_word_the_rules_know_is_read_by_the_model(engine
     ],
 )
 def test_the_threat_filter_passes_a_reply_aimed_at_someone_to_the_model(monkeypatch, engine, text):
-    _model_says(monkeypatch, 0.01, 0.99)
+    _model_says(monkeypatch, 0.01, 0.98)
     hit = engine.classify(text).hit("threat")
     assert hit is not None and "a threat" in hit.reason
     # The model must be all but sure.
-    _model_says(monkeypatch, 0.01, 0.98)
+    _model_says(monkeypatch, 0.01, 0.97)
     assert engine.classify(text).hit("threat") is None
 
 
@@ -267,12 +269,18 @@ def test_the_threat_filter_keeps_most_replies_from_the_model(monkeypatch, engine
 
     monkeypatch.setattr(group_head, "group_scores", counting)
     for text in (
-        "Your bins were missed again on Mill Lane, councillor.",
         "You promised a new crossing two years ago and we're still waiting.",
         "Can you tell me when the library reopens?",
     ):
         engine.classify(text)
     assert asked == []
+    # Of the 950 ordinary replies, those aimed at someone in no harmless frame (357) are the ones the
+    # open reading could ask about: the filter passes 152 of them (180 with rules-2.9's filter).
+    lines = (FUNCTIONAL_DIR / "ordinary_replies.jsonl").read_text(encoding="utf-8").splitlines()
+    ordinary = [json.loads(line)["text"] for line in lines if line.strip()]
+    aimed = [Document(text) for text in ordinary if learned._open_reading(Document(text).text)]
+    passed = [said for said in aimed if learned._worth_a_reading(said)]
+    assert len(aimed) > 300 and len(passed) / len(aimed) < 0.5
 
 
 def test_without_the_model_the_rules_judge_alone_and_the_reason_is_logged_once(
@@ -488,7 +496,9 @@ def test_a_threat_made_before_answering_others_is_still_read(monkeypatch, engine
     assert engine.classify("Anyone who says the Pride march should be 🔪 needs help").hit("threat") is None
 
 
-def test_what_the_writer_is_saying_is_their_own(engine):
+def test_what_the_writer_is_saying_is_their_own(monkeypatch, engine):
+    # "That's all I'm saying" reports no one else's words: the model is asked about the reply.
+    _model_says(monkeypatch, 0.99, 0.97)
     text = "Gay lads getting the night bus from the village should start taking taxis. That's all I'm saying"
     verdict = engine.classify(text)
     assert verdict.hit("threat") is not None and 3 in verdict.rules
