@@ -375,9 +375,8 @@ def _shame_for_a_thing(s: str) -> bool:
 # A reply aimed at someone, with no word of violence or menace the rules know ("your
 # constituency office has a back entrance, doesn't it? good to know"): the n-gram threat filter
 # (training/train_threat_filter.py) decides in a fraction of a millisecond whether the model is
-# worth asking, and the model must then be all but sure (as sure as for the words of what is
-# coming to the reader, above).
-OPEN_THREAT_FLOOR = 0.98
+# worth asking, and the model must then be all but sure: SURE_THREAT_FLOOR, as for the words of
+# what is coming to the reader (above).
 _AIMED_AT_SOMEONE = re.compile(
     rf"\b(?:{SECOND_PERSON}|councillors?|cllrs?|mps?|leader|mayor|candidates?|the member for)\b"
 )
@@ -528,9 +527,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(2, "threat", round(threat, 2), "high", reason))
     elif want_veiled and threat >= max(VEILED_THREAT_FLOOR, threat_limit):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
-    elif (want_sure or want_open) and threat >= max(
-        SURE_THREAT_FLOOR if want_sure else OPEN_THREAT_FLOOR, threat_limit
-    ):
+    elif (want_sure or want_open) and threat >= max(SURE_THREAT_FLOOR, threat_limit):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a threat", threat, "the text model")))
     if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))

@@ -278,7 +278,7 @@ def test_the_threat_filter_keeps_most_replies_from_the_model(monkeypatch, engine
     # open reading could ask about: the filter passes 152 of them (180 with rules-2.9's filter).
     lines = (FUNCTIONAL_DIR / "ordinary_replies.jsonl").read_text(encoding="utf-8").splitlines()
     ordinary = [json.loads(line)["text"] for line in lines if line.strip()]
-    aimed = [Document(text) for text in ordinary if learned._open_reading(Document(text).text)]
+    aimed = [said for said in map(Document, ordinary) if learned._open_reading(said.text)]
     passed = [said for said in aimed if learned._worth_a_reading(said)]
     assert len(aimed) > 300 and len(passed) / len(aimed) < 0.5
 
