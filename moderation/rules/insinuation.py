@@ -161,6 +161,48 @@ def detect(doc: Document) -> list[Cue]:
     return _insinuated(doc) or _scorn_in_emoji(doc)
 
 
+# Nudges that leave the group unnamed as well ("remind me whose country this is", "if you catch my
+# drift", "wonder where his loyalties really lie"). With no group named the rules cannot tell hate
+# from a gripe about the council, so only the second reading's model judges these replies
+# (learned.second_reading), and it must be all but sure.
+_UNNAMED_NUDGE = re.compile(
+    r"\b(?:catch my drift|if you know what i mean|you know (?:exactly )?what i mean|know what i'm saying"
+    r"|not being funny|certain (?:communit\w*|people|groups|types|sections|areas|cultures)|cultural thing"
+    r"|whose country|(?:doesn't|does not|don't) feel like (?:england|britain|home)|wonder (?:which|who|where|whose)"
+    r"|same (?:complexion|surnames?|names)|(?:his|her|their) (?:real )?loyalt\w*|real brits|the newcomers?"
+    r"|their sort|that sort|those types?|these people|them lot|you know who|if you get me|i'll let you guess"
+    r"|no prizes for guessing)\b"
+)
+
+
+def nudges(s: str) -> bool:
+    """The reply invites its reader to draw a conclusion: a nudge, a knowing aside, a group coded
+    ("the same religion") or left unnamed ("whose country is this"), whether or not it names anyone."""
+    return any(regex.search(s) for regex in (_FUNNY_HOW, _NUDGE, _ASIDE, _CODED, _UNNAMED_NUDGE))
+
+
+# Which protected group an insinuation that names none is about, from the places and things it
+# mentions; most of them, in replies to councillors, are about race and migration.
+_HINTED = (
+    (
+        re.compile(
+            r"\b(?:mosques?|church(?:es)?|synagogues?|temples?|gurdwaras?|prayer|halal|kosher|imams?|rabbis?"
+            r"|sharia|burqas?|hijabs?|minarets?)\b"
+        ),
+        "religion",
+    ),
+    (re.compile(r"\b(?:pronouns|drag|trans|transitioning)\b"), "transphobia"),
+    (re.compile(r"\b(?:rainbow|pride|gay)\b"), "homophobia"),
+    (re.compile(r"\b(?:wheelchairs?|disab\w*|blue badges?|mobility)\b"), "ableism"),
+    (re.compile(r"\b(?:woman|women|girls?|ladies|maternity)\b"), "sexism"),
+)
+
+
+def hinted_category(s: str) -> str:
+    """The category of rule 3 an insinuation with no group named is most likely about."""
+    return next((category for regex, category in _HINTED if regex.search(s)), "racism")
+
+
 def _insinuated(doc: Document) -> list[Cue]:
     s = doc.text
     found = _FUNNY_HOW.search(s) or _NUDGE.search(s)

@@ -35,6 +35,7 @@ from moderation.rules.groups import (
     reports_speech,
     speaks_as_member,
 )
+from moderation.rules.insinuation import hinted_category, nudges
 from moderation.rules.lexicon import ANY_GROUP
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model, threat_filter
@@ -131,6 +132,12 @@ HINTED_MENACE_FLOOR = 0.8
 # A word of violence in a reply that is hate against a named group ("if they open a mosque in our
 # village there'll be blood on the streets") needs less certainty to read as a threat.
 HATED_THREAT_FLOOR = 0.6
+# Insinuation that names no group ("funny how the burglaries went up the same month the hotel
+# filled up. just saying"): the rules read an insinuation only when a group is named, and the model
+# reads these only when it is all but sure. On the development sets and the written set it read 15
+# such replies at 0.9, one of them falsely (a threat to a councillor with a Muslim name); on the
+# 38,000 OLID and Davidson tweets, 4 (1 labelled hate).
+INSINUATED_HATE_FLOOR = 0.9
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -496,9 +503,14 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not denounces(said.text)
         and _worth_a_reading(said)
     )
+    # A nudge with no group named or pointed at, in a reply that reports no one and answers no one.
+    want_insinuated = (
+        named is None and not hate_found and not reported and nudges(said.text) and not denounces(said.text)
+    )
     if (
         category is None
         and overruled is None
+        and not want_insinuated
         and not want_threat
         and not want_menace
         and not want_veiled
@@ -533,4 +545,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
     elif overruled is not None and hate >= max(OVERRULING_HATE_FLOOR, limits.get("hate", 1.0)):
         cues.append(Cue(3, overruled, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
+    elif want_insinuated and hate >= max(INSINUATED_HATE_FLOOR, limits.get("hate", 1.0)):
+        what = "hateful insinuation about a group it does not name"
+        cues.append(Cue(3, hinted_category(said.text), round(hate, 2), "medium", _reason(what, hate, "the text model")))
     return cues

@@ -1583,6 +1583,16 @@ def _a_joke(s: str, cues: list[Cue]) -> bool:
     return any(not _DENIED_BEFORE.search(s[max(0, m.start() - 30) : m.start()]) for m in _KIND_REVEAL.finditer(s))
 
 
+# "At" excuses a contest ("beat you at the ballot box", "murder you at darts"), never a weapon:
+# "I'll glass you at the next ward meeting".
+_WEAPON_WORK = re.compile(r"\b(?:glass|bottl|stab|knif|shank|shoot|acid|strangl|slit|behead|lynch)")
+
+
+def _not_violence_after(quoted: str, after: str) -> bool:
+    found = NOT_VIOLENCE_AFTER.search(after)
+    return found is not None and not (found.group().strip() == "at" and _WEAPON_WORK.search(quoted))
+
+
 def detect(doc: Document) -> list[Cue]:
     cues = _threat_cues(doc)
     return [] if _a_joke(doc.text, cues) else cues
@@ -1594,7 +1604,7 @@ def _threat_cues(doc: Document) -> list[Cue]:
         for regex, pattern in _PATTERN_SET.candidates(s):
             for m in scan(regex, s):
                 qa, qb = m.span("q") if m.groupdict().get("q") is not None else m.span()
-                if pattern.after_guard and NOT_VIOLENCE_AFTER.search(s[qb : qb + 40]):
+                if pattern.after_guard and _not_violence_after(s[qa:qb], s[qb : qb + 40]):
                     continue
                 if pattern.figure_guard and (electoral(s, m.start(), m.end()) or contest(s, m.start(), m.end())):
                     continue

@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from moderation.rules import Engine, group_head, learned
+from moderation.rules import Engine, group_head, insinuation, learned
 from moderation.rules.encoder_head import EncoderHeadUnavailable
 from moderation.rules.group_head import (
     META_PATH,
@@ -536,3 +536,65 @@ def test_questions_to_those_in_power_and_plain_warmth_are_not_read_as_hate(engin
 def test_a_question_followed_by_hate_is_still_read(engine):
     text = "Why is the council printing leaflets in Urdu? Those people should learn English or go home. Leeches."
     assert 3 in engine.classify(text).rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Strange how the thefts on the allotments started the week the hotel by the bypass opened. Join the dots.",
+        "Another Nowak on the licensing committee. Remind me whose country this is?",
+    ],
+)
+def test_an_insinuation_that_names_no_group_is_read_by_the_model(engine, text):
+    hit = next(h for h in engine.classify(text).hits if h.rule == 3)
+    assert hit.category == "racism" and "does not name" in hit.reason
+
+
+def test_a_gripe_about_the_council_in_the_same_shape_is_not_hate(engine):
+    text = "Funny how the potholes on our street only get fixed the week before an election. Just saying."
+    assert engine.classify(text).hits == ()
+
+
+def test_an_unnamed_group_is_read_only_when_the_model_is_all_but_sure(monkeypatch, engine):
+    text = "Another shop on Mill Lane with a sign nobody can read. Wonder whose town this will be in ten years"
+    _model_says(monkeypatch, 0.85, 0.01)
+    assert 3 not in engine.classify(text).rules
+    _model_says(monkeypatch, 0.95, 0.01)
+    assert engine.classify(text).hit("racism") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("another prayer room on the high street. you know what i mean", "religion"),
+        ("drag act at the library again. join the dots", "transphobia"),
+        ("blue badge bays everywhere now. just saying", "ableism"),
+        ("the same names on every court list. just saying", "racism"),
+    ],
+)
+def test_an_insinuation_naming_no_group_is_filed_under_the_group_its_words_point_to(text, category):
+    assert insinuation.hinted_category(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # No nudge: the model is not asked about a reply with no group in it.
+        "The hotel by the bypass has had its licence renewed again",
+        # The nudge reported, and the nudge denounced.
+        "He keeps saying 'funny how the crime went up when the hotel opened', as if that proves anything",
+        "Tired of the racist 'just saying' posts about the hotel on this page. Report them.",
+    ],
+)
+def test_an_unnamed_group_is_not_read_without_a_nudge_or_in_words_reported(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.99, 0.01)
+    assert 3 not in engine.classify(text).rules
+
+
+def test_noise_where_it_is_made_is_not_words_reported(monkeypatch, engine):
+    # "Shouting in the park" says where a group was, not what anyone said: the model reads the reply.
+    _model_says(monkeypatch, 0.97, 0.99)
+    verdict = engine.classify("Polish lads shouting in the car park again tonight will get a hiding they won't forget")
+    assert verdict.hit("threat") is not None
+    # Shouting at someone reports what was done, and the rules judge it.
+    assert engine.classify("Polish lads were shouting at the Sikh family on Mill Lane 'go home'").hit("threat") is None

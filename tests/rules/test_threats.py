@@ -171,6 +171,13 @@ def test_electoral_and_everyday_figures_of_speech_are_not_threats(text):
     assert "threat" not in categories(text)
 
 
+def test_a_weapon_at_a_place_is_a_threat_and_a_contest_at_a_game_is_not():
+    # "At" excuses a contest, never a weapon.
+    assert "threat" in categories("I'll bottle you at the residents' meeting on Friday")
+    assert "threat" in categories("I'll glass you at the next ward surgery")
+    assert "threat" not in categories("I'll thrash you at pool on Friday, Cllr")
+
+
 def test_threat_against_family_is_reported():
     threat = ENGINE.classify("I'll hurt your kids").hit("threat")
     assert threat is not None and "family" in threat.reason
