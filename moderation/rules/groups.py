@@ -592,7 +592,7 @@ _MANNER = "".join(
 # Noise where and when it is made, not words reported: "lads shouting in the park till 2am".
 _NOISE_ONLY = r"(?! (?:in|on|outside|around|round|near|by|all night|late|at night|till|until|through the night)\b)"
 GERUND_REPORTER = re.compile(
-    r"\b(?:(?<!just )(?<!jus )(?<!only )(?<!i'm )(?<!im )(?<!i am )saying|calling|claiming|suggesting|implying|thinking|believing|tweeting|posting|writing|spouting"
+    r"\b(?:(?<!just )(?<!jus )(?<!only )(?<!i'm )(?<!im )(?<!i am )saying|calling|claiming|suggesting|implying|(?<!worth )thinking|believing|tweeting|posting|writing|spouting"
     rf"|spreading|chanting|{_MANNER}(?:shouting|screaming|yelling){_NOISE_ONLY}|labelling|branding|describing|referring to|telling people"
     r"|insisting|arguing|pretending|joking|retweeting|sharing|repeating|quoting|comparing|likening|equating|being called"
     r"|tarring|scapegoating|demonising|demonizing|vilifying|stereotyping|lumping"

@@ -151,7 +151,7 @@ _VIOLENCE_HINT = re.compile(
     r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|regret"
     r"|end up(?! (?:sitting|standing|queuing|waiting|paying|parking|walking|driving|using|spending|buying"
     r"|moving|living|working|staying|voting|going)\b)"
-    r"|slit|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
+    r"|slit|slash|throat|strangle|string|line (?:them|you) up|round (?:them|you) up|wipe|exterminate|cull|purge"
     r"|cleanse|hunt|rape|torture|breaking|snap|leg|arm|jaw|rib|bone|knee|kneecap|nose|head|teeth|face|skull"
     r"|neck|fist|smother|fished out|canal|river|getting broken|get broken|be broken|pay (?:you|them|him|her)"
     r"|the hard way|coming for|get what|deserve|suffer|pain(?!t)|violence|violent|war(?!d|n| memorial)|fight|blast|bury"

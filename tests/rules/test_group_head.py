@@ -598,3 +598,17 @@ def test_noise_where_it_is_made_is_not_words_reported(monkeypatch, engine):
     assert verdict.hit("threat") is not None
     # Shouting at someone reports what was done, and the rules judge it.
     assert engine.classify("Polish lads were shouting at the Sikh family on Mill Lane 'go home'").hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Worth thinking about" is the writer's own advice, not someone's thoughts reported.
+        "Your ward office has one way in and one way out. Worth thinking about.",
+        # A blade's work on a car names violence.
+        "Car tyres slash easily, Cllr. So do other things.",
+    ],
+)
+def test_advice_to_think_and_a_slashing_are_read_for_a_threat(engine, text):
+    hit = engine.classify(text).hit("threat")
+    assert hit is not None and "text model" in hit.reason
