@@ -18,7 +18,7 @@ Reads:
   OLID rows labelled not offensive, as neither hate nor threat (at most OLID_NEGATIVES of them);
   training/data/*.jsonl: cases written for training by the team ({"text", "hateful", "threat",
       "kind"});
-  functional sets 1-17 in tests/rules/ (FUNCTIONAL_SETS), by seventeen writers, each measured blind
+  functional sets 1-18 in tests/rules/ (FUNCTIONAL_SETS), by eighteen writers, each measured blind
       once before it was used.
   The written and functional cases are split 85 / 15 into train and validation by a SHA-256 of the
   text. Train rows train, validation rows choose the checkpoint and the thresholds. The later
@@ -101,12 +101,12 @@ FUNCTIONAL_SETS = (
     "threats_blind13",
     "functional_blind13",
     "threats_blind14",
+    "functional_blind14",
+    "threats_blind15",
 )
 # The sets that measure the model: never trained on, and any training case with the same text
 # (short generic sentences can coincide across writers) is left out.
 MEASURING_SETS = (
-    "functional_blind14",
-    "threats_blind15",
     "functional_blind15",
     "threats_blind16",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.

@@ -41,7 +41,7 @@ _ELECTORAL_RE = re.compile(
     r"|their) seat"
     r"|your seat|politically|electorally|(?:your|his|her|their) career|in office|out of office"
     r"|as (?:a |our |the )?(?:councillor|cllr|mp|leader|mayor|representative)|at the count|next time round"
-    r"|hustings|(?:the|a|tv|radio|live) debates?)\b"
+    r"|hustings|(?:the|a|tv|radio|live) debates?|(?:your|his|her|their|this|last|second|another|next) term)\b"
 )
 
 

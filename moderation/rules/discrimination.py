@@ -331,6 +331,13 @@ _SOFT_PREDICATES = alternation(
     "|destroying (?:this|our) (?:country|town)|not british|not english|the enemy|liars|ugly|smelly|stinking|crazy"
     "|nutters"
 )
+# Words that demean whoever they are said of: the model is asked about a reply with one of them
+# even when no group can be found in it, which disguised spellings hide ("Polaks are filthy
+# drunks", "easterneuropeanscan'tbetrusted"); see learned.second_reading.
+DEMEANING = re.compile(
+    rf"\b(?:{_HARD_PREDICATES}|{_ADJ_STRONG}|drunks|thieves|beggars|scroungers|spongers|criminals"
+    r"|can'?t be trusted|cant be trusted)\b"
+)
 _COPULA = (
     r"(?:are|r|is|=|are all|are just|are nothing but|are like|are basically|are literally|is just|is nothing but"
     r"|are all just"

@@ -15,6 +15,7 @@ Every hit from a model says that it comes from a model and how sure it is.
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
@@ -25,7 +26,7 @@ from moderation.rules.context import (
     speaks_of_contest,
     speaks_of_elections,
 )
-from moderation.rules.discrimination import innocent_slur_word, those_who_think_at
+from moderation.rules.discrimination import DEMEANING, innocent_slur_word, those_who_think_at
 from moderation.rules.groups import (
     group_mentioned,
     group_pointed_at,
@@ -36,7 +37,7 @@ from moderation.rules.groups import (
     speaks_as_member,
 )
 from moderation.rules.insinuation import hinted_category, nudges
-from moderation.rules.lexicon import ANY_GROUP
+from moderation.rules.lexicon import ANY_GROUP, GROUPS, group_category
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model, threat_filter
 from moderation.rules.threats import ARMED_HARMLESSLY, HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
@@ -138,6 +139,38 @@ HATED_THREAT_FLOOR = 0.6
 # such replies at 0.9, one of them falsely (a threat to a councillor with a Muslim name); on the
 # 38,000 OLID and Davidson tweets, 4 (1 labelled hate).
 INSINUATED_HATE_FLOOR = 0.9
+# Demeaning words with no group the rules can find: mostly a group's name disguised past the
+# grammar ("Gys are disgstng perverts", "45ylum 533k3r5 are p4r451t35"), and abuse of a person or
+# of a group that is not protected ("Cllr Hargreaves is a lazy oaf", 0.977) otherwise. On the
+# development sets, 14 replies scored 0.98 or more, all hate; on the 38,000 OLID and Davidson
+# tweets, 5 (2 labelled hate, and "white trash" three times).
+DISGUISED_HATE_FLOOR = 0.98
+# A group's name, disguised: one of the reply's words within an edit or two of a group's name
+# ("polaks", "shiks"), or a group's name run into other words ("easterneuropeanscan'tbetrusted").
+_GROUP_NAMES = sorted(
+    {w for words in GROUPS.values() for w in words.split("|") if w.isalpha() and len(w) >= 4}, key=len, reverse=True
+)
+_GROUP_RUN_IN = {w.replace(" ", ""): w for words in GROUPS.values() for w in words.split("|") if len(w) >= 8}
+
+
+def _run_in_group(s: str) -> str | None:
+    """The category of a group whose name is run into other words, if any."""
+    for word in re.findall(r"[a-z][a-z']{11,}", s):
+        run_in = next((name for joined, name in _GROUP_RUN_IN.items() if joined in word and joined != word), None)
+        if run_in is not None:
+            return group_category(run_in)
+    return None
+
+
+def _disguised_group(s: str) -> str | None:
+    """The category of a group whose name the reply seems to disguise, if any."""
+    for word in re.findall(r"[a-z][a-z']{3,}", s):
+        close = get_close_matches(word, _GROUP_NAMES, n=1, cutoff=0.75)
+        if close:
+            return group_category(close[0])
+    return _run_in_group(s)
+
+
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -194,7 +227,10 @@ _FORETOLD = re.compile(
 VEILED_THREAT_FLOOR = 0.85
 _MENACE_HINT = re.compile(
     r"\b(?:(?:your|ur) (?:wife|husband|kids?|children|son|daughter|lad|little (?:girl|boy|lad|ones?)|mum|dad|family"
-    r"|partner|grandkids|dog|cat|staff|caseworker|car|house|home|garden|windows|front (?:door|window|room))"
+    r"|partner|grandkids|dog|cat|car|house|home|garden|windows|front (?:door|window|room))"
+    # The reader's staff, unless they are told or asked something ("tell your staff to be careful not
+    # to double-book the hall").
+    r"|(?<!tell )(?<!ask )(?<!thank )(?:your|ur) (?:staff|caseworker)"
     r"|(?:i|we|people|they) (?:\w+ )?(?:know|noticed|clocked|saw|seen)|while (?:you|they) (?:still )?can|for now"
     r"|tick tock|be a (?:shame|pity)|just saying|just so you know|thought you should know|friendly (?:tip|advice"
     r"|warning)|just advice|remember that|mark my words|think (?:very )?carefully|have a think|think about (?:them"
@@ -205,7 +241,7 @@ _MENACE_HINT = re.compile(
     # corner", "your reg plate", "a knock on the door at 3am"), and what is promised ("you'll find
     # out", "what happens next is on you", "enjoy your last surgery").
     r"|\b(?:one eye open|(?:won't|will not|wont|never) see (?:it|us|me|this|that) coming"
-    r"|lights out|watch (?:yourself|yer ?self|your step)|(?:be|stay) careful|(?:you'll )?be sorry"
+    r"|lights out|watch (?:yourself|yer ?self|your step)|(?:be|stay) careful(?! not to\b)|(?:you'll )?be sorry"
     r"|your last (?:surgery|meeting|day|week|chance|warning)"
     r"|enjoy (?:your|it|the) (?:last(?! (?:term|few|months?|years?|election))|while)"
     r"|see how (?:fast|far|long|brave|tough)|police protection|bodyguard|minders|(?:no )?cameras"
@@ -214,7 +250,8 @@ _MENACE_HINT = re.compile(
     r"|coming (?:your way|to you|for you)|won't last|nobody(?:'s| is) safe|won't be safe|not safe"
     r"|knock on (?:the|your) door|doorstep|make an example|just the start|treatment|what happens next"
     r"|out of my hands|on your head|(?:don't|never) forget|enemies|hearing from (?:me|us)|wish you(?:'d| had)"
-    r"|short lives|(?:go|gone) missing|a visitor|visitors|(?:we'll )?be waiting|find you|found you"
+    r"|short lives|(?:go|gone) missing|(?:a visitor|visitors)(?! (?:parking|permits?|pass|passes|centre|badges?|book))"
+    r"|(?:we'll )?be waiting|find you|found you"
     r"|your (?:reg|number plate|route|school run|street|address)|(?:seen|saw) (?:you|your)|watching you"
     r"|we(?:'re| are) watching|eventually|your time will come|card is marked"
     r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
@@ -282,6 +319,8 @@ _IDIOM = re.compile(
     r"|\bchain(?:ing|ed)? (?:myself|ourselves|ourself|themselves)\b"
     # What a constituent brings to committee: "we're armed with the facts".
     rf"|\barmed{ARMED_HARMLESSLY}"
+    # "Dead" for "very": "you're dead right about the bus lane", "dead chuffed with the new library".
+    r"|\bdead (?:right|on|good|nice|easy|keen|chuffed|proud|pleased|happy|lucky|funny|simple|quick|serious|against)\b"
 )
 # A match adds its own: "take your head off with the bouncers", "knock you for six".
 _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
@@ -293,6 +332,11 @@ _FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:
 _ERRAND = re.compile(
     r"\bvisit\w*\b[^.!?]{0,40}\b(?:about|to (?:discuss|talk|ask|raise|show|drop off|hand in)|regarding"
     r"|with (?:a |our |the )?(?:petition|question|complaint|forms?|letter))\b"
+    # Something brought for the reader: "we've got a list of potholes for you, 23 of them".
+    r"|\b(?:a |the )?(?:list|petition|letter|report|photos|pictures|figures|questions|spreadsheet)(?: of \w+)?"
+    r" for (?:you|ya|u)\b"
+    # A number to ring: "we've got your number and we'll ring you every time the lights go off".
+    r"|\b(?:ring|phone|call|text|email|e-mail) (?:you|ya|u)\b(?! (?:out|names)\b)"
     # A visit paid by the politician or a service: "every voter got a visit from their councillor".
     r"|\bvisits? from (?:their|your|the|a|an|our) (?:local )?(?:councillors?|mps?|candidates?|team|health visitor"
     r"|nurse|midwife|social worker|housing officer|inspector|santa|father christmas)\b"
@@ -313,6 +357,13 @@ def _harm_without_a_doer(s: str) -> bool:
     if TRAFFIC.search(s) and _PASSIVE_HARM.search(s):
         return True
     return bool(_ANYONE_HARMED.search(s) and not _SPOKEN_TO_OR_TARGETED.search(s))
+
+
+# Asked to feel what another felt: "how would you feel if someone did that to your mum?".
+_EMPATHY = re.compile(
+    r"\bhow would (?:you|ya|u) (?:feel|like it) if (?:someone|somebody|anyone|people|they|i|we) (?:did|said|wrote"
+    r"|posted|put|shouted|sent) (?:that|this|it|the same)\b"
+)
 
 
 def _threat_worth_asking(s: str) -> bool:
@@ -492,9 +543,11 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # worry about danger with no one doing it or a shame that befalls a thing.
     hinted = threat_readable and not want_threat and bool(_MENACE_HINT.search(said.text))
     foretold = threat_readable and not want_threat and not hinted and bool(_FORETOLD.search(said.text))
-    menacing = (hinted or foretold) and not (_harm_without_a_doer(said.text) or _shame_for_a_thing(said.text))
+    menacing = (hinted or foretold) and not (
+        _harm_without_a_doer(said.text) or _shame_for_a_thing(said.text) or _EMPATHY.search(said.text)
+    )
     want_veiled = hinted and menacing
-    want_sure = foretold and menacing
+    want_sure = foretold and menacing and not _ERRAND.search(said.text) and not speaks_of_elections(said.text)
     want_open = (
         threat_readable
         and not (want_threat or want_menace or want_veiled or want_sure)
@@ -504,13 +557,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and _worth_a_reading(said)
     )
     # A nudge with no group named or pointed at, in a reply that reports no one and answers no one.
-    want_insinuated = (
-        named is None and not hate_found and not reported and nudges(said.text) and not denounces(said.text)
-    )
+    unnamed = named is None and not hate_found and not reported and not denounces(said.text)
+    want_insinuated = unnamed and nudges(said.text)
+    # Demeaning words, and no group found: a group's name may be disguised past the grammar.
+    want_disguised = unnamed and not want_insinuated and bool(DEMEANING.search(said.text) or _run_in_group(said.text))
     if (
         category is None
         and overruled is None
         and not want_insinuated
+        and not want_disguised
         and not want_threat
         and not want_menace
         and not want_veiled
@@ -548,4 +603,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     elif want_insinuated and hate >= max(INSINUATED_HATE_FLOOR, limits.get("hate", 1.0)):
         what = "hateful insinuation about a group it does not name"
         cues.append(Cue(3, hinted_category(said.text), round(hate, 2), "medium", _reason(what, hate, "the text model")))
+    elif want_disguised and hate >= max(DISGUISED_HATE_FLOOR, limits.get("hate", 1.0)):
+        category = _disguised_group(group_head.model_words(said.text)) or hinted_category(said.text)
+        what = "hateful, about a group whose name may be disguised"
+        cues.append(Cue(3, category, round(hate, 2), "medium", _reason(what, hate, "the text model")))
     return cues

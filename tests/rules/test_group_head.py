@@ -69,12 +69,13 @@ def test_thresholds_were_chosen_on_validation_and_are_probabilities():
 
 
 def test_the_model_never_trains_on_the_sets_that_measure_it():
-    # Sets 1-17 train it; sets 18 and 19 measure it, with the written development sets (hate and
+    # Sets 1-18 train it; sets 19 and 20 measure it, with the written development sets (hate and
     # threats, ordinary replies).
     assert {"functional_blind2", "functional_blind6", "threats_blind6", "threats_blind10"} <= set(FUNCTIONAL_SETS)
     assert {"functional_blind10", "threats_blind11", "functional_blind11", "threats_blind12"} <= set(FUNCTIONAL_SETS)
     assert {"functional_blind12", "threats_blind13", "functional_blind13", "threats_blind14"} <= set(FUNCTIONAL_SETS)
-    assert {"functional_blind14", "threats_blind15", "functional_blind15", "threats_blind16"} <= set(MEASURING_SETS)
+    assert {"functional_blind14", "threats_blind15"} <= set(FUNCTIONAL_SETS)
+    assert {"functional_blind15", "threats_blind16"} <= set(MEASURING_SETS)
     assert {"hate_and_threats_written", "ordinary_replies"} <= set(MEASURING_SETS)
     assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
     assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {
@@ -86,6 +87,7 @@ def test_the_model_never_trains_on_the_sets_that_measure_it():
         "ordinary_cases_lookalike",
         "contrast_cases",
         "council_replies_cases",
+        "council_replies_cases2",
     }
     trained = {" ".join(case["text"].casefold().split()) for case in written_cases()}
     assert len(trained) > 4_000
@@ -612,3 +614,32 @@ def test_noise_where_it_is_made_is_not_words_reported(monkeypatch, engine):
 def test_advice_to_think_and_a_slashing_are_read_for_a_threat(engine, text):
     hit = engine.classify(text).hit("threat")
     assert hit is not None and "text model" in hit.reason
+
+
+def test_demeaning_words_about_a_disguised_group_are_read_by_the_model(engine):
+    hit = next(h for h in engine.classify("Hindoos are dirty liars, every last one on Belgrave Road").hits if h.rule == 3)
+    assert hit.category == "religion" and "disguised" in hit.reason
+    # The same words about people who are not a protected group are not hate.
+    assert 3 not in engine.classify("Estate agents are thieving leeches, every one of them").rules
+
+
+def test_a_disguised_group_needs_the_model_all_but_sure(monkeypatch, engine):
+    text = "Rumainians are filthy, clear the car park"
+    _model_says(monkeypatch, 0.97, 0.01)
+    assert 3 not in engine.classify(text).rules
+    _model_says(monkeypatch, 0.99, 0.01)
+    assert engine.classify(text).hit("racism") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("somalians are drunks", "racism"),
+        ("shiks are terrorists", "religion"),
+        ("lesbains are perverts", "homophobia"),
+        ("honestly easterneuropeanscan'tbetrusted", "racism"),
+        ("the council tax is a disgrace", None),
+    ],
+)
+def test_a_disguised_group_name_is_recognised_by_its_spelling(text, category):
+    assert learned._disguised_group(text) == category
