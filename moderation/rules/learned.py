@@ -117,8 +117,11 @@ def _reason(what: str, p: float, source: str) -> str:
 GROUP_HATE_FLOOR = 0.7
 NEGATED_HATE_FLOOR = 0.9
 # Past praise or words that may report someone else's (see second_reading); chosen on the
-# development sets, where the counter-speech the model came closest to flagging scored 0.947.
-OVERRULING_HATE_FLOOR = 0.95
+# development sets. With the model of rules-3.0 the counter-speech it came closest to flagging
+# scored 0.947; the model of rules-3.1 reads 4 more of the written set's sarcastic hate from 0.9
+# ("used to be a lovely bingo hall. lovely irish and english crowd. look at it now") and nothing
+# more on set 19 or the ordinary replies; on the public tweets, 13 more (9 labelled hate).
+OVERRULING_HATE_FLOOR = 0.9
 # Its training data has almost nothing on age, so hate against older people is left to the rules.
 _UNREAD_CATEGORIES = frozenset({"ageism"})
 GROUP_THREAT_FLOOR = 0.8
@@ -232,7 +235,8 @@ _MENACE_HINT = re.compile(
     # to double-book the hall").
     r"|(?<!tell )(?<!ask )(?<!thank )(?:your|ur) (?:staff|caseworker)"
     r"|(?:i|we|people|they) (?:\w+ )?(?:know|noticed|clocked|saw|seen)|while (?:you|they) (?:still )?can|for now"
-    r"|tick tock|be a (?:shame|pity)|just saying|just so you know|thought you should know|friendly (?:tip|advice"
+    r"|tick tock|be a (?:shame|pity)|want anything (?:bad |nasty |unfortunate )?to happen"
+    r"|just saying|just so you know|thought you should know|friendly (?:tip|advice"
     r"|warning)|just advice|remember that|mark my words|think (?:very )?carefully|have a think|think about (?:them"
     r"|your)|consequences|they'll learn|you'll learn|one way or another|long memor|nothing (?:left )?to lose"
     r"|on your own|after dark|lonely|nobody would|no one would|won't like (?:it|how|what)|won't be standing"
@@ -557,10 +561,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and _worth_a_reading(said)
     )
     # A nudge with no group named or pointed at, in a reply that reports no one and answers no one.
-    unnamed = named is None and not hate_found and not reported and not denounces(said.text)
-    want_insinuated = unnamed and nudges(said.text)
+    unnamed = named is None and not hate_found and not reported
+    want_insinuated = unnamed and nudges(said.text) and not denounces(said.text)
     # Demeaning words, and no group found: a group's name may be disguised past the grammar.
-    want_disguised = unnamed and not want_insinuated and bool(DEMEANING.search(said.text) or _run_in_group(said.text))
+    want_disguised = (
+        unnamed
+        and not want_insinuated
+        and bool(DEMEANING.search(said.text) or _run_in_group(said.text))
+        and not denounces(said.text)
+    )
     if (
         category is None
         and overruled is None

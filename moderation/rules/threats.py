@@ -81,15 +81,15 @@ HARM_SUFFERED = (
     r"(?:hurt|killed|shot|stabbed|beaten(?: up)?|battered|attacked|knifed|glassed|kneecapped|lynched|hanged|hung"
     r"|murdered|raped|run over|burned|burnt|torched|firebombed|petrol bombed|set on fire|smashed(?: up)?"
     r"|a bullet|a knife|acid|a kicking|a beating|a brick through|bricks through|rocks? through|an accident|up in flames"
-    r"|burned down|burnt down"
+    r"|burned down|burnt down|broken|broken into|kicked in|trashed|wrecked|vandalised|vandalized"
     r"|caught fire|done in|strung up|drowned|gassed)"
 )
 # The harm in "if someone threw acid in your face" or "if your kids got hurt": done to the reader,
 # their family or home, or to a group, by someone; or suffered by them.
 HARM_IF = (
-    rf"(?:someone|somebody|some \w+|a \w+|people|they|i|we|one of us)(?: \w+){{0,2}}? {HARM_DONE}\b"
+    rf"\b(?:someone|somebody|some \w+|a \w+|people|they|i|we|one of us)(?: \w+){{0,2}}? {HARM_DONE}\b"
     rf"[^.!?]{{0,30}}?\b(?:{YOU}|{YOUR}|him|her|them|his|their)\b"
-    rf"|(?:{YOU}|{TPOS} (?:\w+ )?(?:{FAMILY}|{PROPERTY})|him|her|them|every (?:one|last one) of (?:you|them)"
+    rf"|\b(?:{YOU}|{TPOS} (?:\w+ )?(?:{FAMILY}|{PROPERTY})|him|her|them|every (?:one|last one) of (?:you|them)"
     rf"|(?:all|every|the) (?:\w+ )?{ANY_GROUP}|every [a-z]+(?:an|ian|ish|i|er|ist))(?: \w+){{0,2}}? "
     rf"(?:got|get|gets|were|was|ended up|had|went|caught) {HARM_SUFFERED}"
 )

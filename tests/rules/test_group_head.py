@@ -617,7 +617,9 @@ def test_advice_to_think_and_a_slashing_are_read_for_a_threat(engine, text):
 
 
 def test_demeaning_words_about_a_disguised_group_are_read_by_the_model(engine):
-    hit = next(h for h in engine.classify("Hindoos are dirty liars, every last one on Belgrave Road").hits if h.rule == 3)
+    hit = next(
+        h for h in engine.classify("Hindoos are dirty liars, every last one on Belgrave Road").hits if h.rule == 3
+    )
     assert hit.category == "religion" and "disguised" in hit.reason
     # The same words about people who are not a protected group are not hate.
     assert 3 not in engine.classify("Estate agents are thieving leeches, every one of them").rules
@@ -643,3 +645,13 @@ def test_a_disguised_group_needs_the_model_all_but_sure(monkeypatch, engine):
 )
 def test_a_disguised_group_name_is_recognised_by_its_spelling(text, category):
     assert learned._disguised_group(text) == category
+
+
+def test_not_wanting_anything_to_happen_to_the_readers_things_is_read_for_a_veiled_threat(monkeypatch, engine):
+    text = "Wouldn't want anything nasty to happen to that nice new Tesla of yours, would we"
+    _model_says(monkeypatch, 0.01, 0.9)
+    assert "veiled threat" in engine.classify(text).hit("threat").reason
+    # Said of the town's things, with a request, the model does not read menace in it.
+    monkeypatch.undo()
+    text = "We wouldn't want anything to happen to the Christmas lights, so please fund them"
+    assert engine.classify(text).hit("threat") is None

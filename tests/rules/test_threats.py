@@ -178,6 +178,13 @@ def test_a_weapon_at_a_place_is_a_threat_and_a_contest_at_a_game_is_not():
     assert "threat" not in categories("I'll thrash you at pool on Friday, Cllr")
 
 
+def test_a_shame_if_the_readers_windows_got_broken_is_a_veiled_threat_and_a_shelter_vandalised_is_not():
+    assert "threat" in categories("Would be a real shame if your office windows got broken. Again.")
+    assert "threat" not in categories(
+        "Be a real shame if the bus shelter got vandalised again, it's only just been fixed"
+    )
+
+
 def test_threat_against_family_is_reported():
     threat = ENGINE.classify("I'll hurt your kids").hit("threat")
     assert threat is not None and "family" in threat.reason
