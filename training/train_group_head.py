@@ -109,6 +109,8 @@ FUNCTIONAL_SETS = (
 MEASURING_SETS = (
     "functional_blind15",
     "threats_blind16",
+    "functional_blind16",
+    "threats_blind17",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",

@@ -75,7 +75,7 @@ def test_the_model_never_trains_on_the_sets_that_measure_it():
     assert {"functional_blind10", "threats_blind11", "functional_blind11", "threats_blind12"} <= set(FUNCTIONAL_SETS)
     assert {"functional_blind12", "threats_blind13", "functional_blind13", "threats_blind14"} <= set(FUNCTIONAL_SETS)
     assert {"functional_blind14", "threats_blind15"} <= set(FUNCTIONAL_SETS)
-    assert {"functional_blind15", "threats_blind16"} <= set(MEASURING_SETS)
+    assert {"functional_blind15", "threats_blind16", "functional_blind16", "threats_blind17"} <= set(MEASURING_SETS)
     assert {"hate_and_threats_written", "ordinary_replies"} <= set(MEASURING_SETS)
     assert not set(MEASURING_SETS) & set(FUNCTIONAL_SETS)
     assert {path.stem for path in WRITTEN_DIR.glob("*.jsonl")} == {
