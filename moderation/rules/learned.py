@@ -138,9 +138,10 @@ HINTED_MENACE_FLOOR = 0.8
 HATED_THREAT_FLOOR = 0.6
 # Insinuation that names no group ("funny how the burglaries went up the same month the hotel
 # filled up. just saying"): the rules read an insinuation only when a group is named, and the model
-# reads these only when it is all but sure. On the development sets and the written set it read 15
-# such replies at 0.9, one of them falsely (a threat to a councillor with a Muslim name); on the
-# 38,000 OLID and Davidson tweets, 4 (1 labelled hate).
+# reads these only when it is all but sure. Chosen with the model of rules-3.0: on the development
+# sets and the written set it read 13 more such replies at 0.9, one of them falsely (a threat to a
+# councillor with a Muslim name, also read as hate); on the 43,000 public tweets, 10 (7 labelled
+# hate).
 INSINUATED_HATE_FLOOR = 0.9
 # Demeaning words with no group the rules can find: mostly a group's name disguised past the
 # grammar ("Gys are disgstng perverts", "45ylum 533k3r5 are p4r451t35"), and abuse of a person or
@@ -148,8 +149,8 @@ INSINUATED_HATE_FLOOR = 0.9
 # development sets, 14 replies scored 0.98 or more, all hate; on the 38,000 OLID and Davidson
 # tweets, 5 (2 labelled hate, and "white trash" three times).
 DISGUISED_HATE_FLOOR = 0.98
-# A group's name, disguised: one of the reply's words within an edit or two of a group's name
-# ("polaks", "shiks"), or a group's name run into other words ("easterneuropeanscan'tbetrusted").
+# A group's name, disguised: one of the reply's words spelt close to a group's name ("shiks",
+# "lesbains"), or a group's name run into other words ("easterneuropeanscan'tbetrusted").
 _GROUP_NAMES = sorted(
     {w for words in GROUPS.values() for w in words.split("|") if w.isalpha() and len(w) >= 4}, key=len, reverse=True
 )
@@ -613,7 +614,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         what = "hateful insinuation about a group it does not name"
         cues.append(Cue(3, hinted_category(said.text), round(hate, 2), "medium", _reason(what, hate, "the text model")))
     elif want_disguised and hate >= max(DISGUISED_HATE_FLOOR, limits.get("hate", 1.0)):
-        category = _disguised_group(group_head.model_words(said.text)) or hinted_category(said.text)
+        pointed_to = _disguised_group(group_head.model_words(said.text)) or hinted_category(said.text)
         what = "hateful, about a group whose name may be disguised"
-        cues.append(Cue(3, category, round(hate, 2), "medium", _reason(what, hate, "the text model")))
+        cues.append(Cue(3, pointed_to, round(hate, 2), "medium", _reason(what, hate, "the text model")))
     return cues
