@@ -607,6 +607,9 @@ def test_an_opinion_reported_to_condemn_it_or_a_shop_taken_over_is_clean(text):
     [
         "Nurses from overseas aren't a burden on the NHS, they practically run it",
         "The women's team at the leisure centre absolutely smashed it on Saturday",
+        # The hate-and-threat model of rules-3.0 read this praise as hate (0.96); that of rules-3.1,
+        # trained on warm look-alikes, does not.
+        "Deaf people pick up things the rest of us never notice",
     ],
 )
 def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
@@ -614,9 +617,7 @@ def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
 
 
 def test_things_as_the_object_of_a_verb_do_not_dehumanise_in_the_grammar(monkeypatch):
-    # The grammar reads no "things" here. The hate-and-threat model of rules-3.0 reads praise in
-    # "X people ... the rest of us never notice" as hate (0.96; MODEL_CARD, known weaknesses), so
-    # this one is judged by the rules alone.
+    # The grammar reads no "things" here, whatever the hate-and-threat model says.
     from moderation.rules import group_head
 
     monkeypatch.setattr(group_head, "group_scores", lambda texts, prepared=False: None)
