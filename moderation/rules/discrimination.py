@@ -335,7 +335,7 @@ _SOFT_PREDICATES = alternation(
 # even when no group can be found in it, which disguised spellings hide ("Polaks are filthy
 # drunks", "easterneuropeanscan'tbetrusted"); see learned.second_reading.
 DEMEANING = re.compile(
-    rf"\b(?:{_HARD_PREDICATES}|{_ADJ_STRONG}|drunks|thieves|beggars|scroungers|spongers|criminals"
+    rf"\b(?:{_HARD_PREDICATES}|{_ADJ_STRONG}|drunks|thieves|beggars|scroungers|spongers|criminals|extremists"
     r"|can'?t be trusted|cant be trusted)\b"
 )
 _COPULA = (
@@ -542,9 +542,12 @@ _SELF_ADJ = (
 _SELF_LIST = (
     r"(?:queers?|dykes?|fags?|poofs?|homos?|benders?|trannies|trannys?|lesbos?|bent|biddies|crips?)(?:,| and| &| n)"
 )
+# The writer counting themselves in before the slur. A "bunch of" that opens the reply is not the
+# writer's own ("Bunch of trannies hanging round the library again"; "we're a bunch of queers" is).
 _RECLAIM_RE = re.compile(
     r"\b(?:i'm|im|i am|as|we're|we are|we|us|fellow|being|me|proud|a proud|as a proud|my fellow|our|speaking as"
-    r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )(?<!another )(?<!more )(?<!load of )bunch of|we're the"
+    r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )(?<!another )(?<!more )(?<!load of )(?<!^)bunch of"
+    r"|we're the"
     r"|we're just|we're all|us lot|us old|we're a bunch of|we're just a bunch of|me and my|my|me and the other"
     r"|and the other|with the other|the rest of us)(?: an?| one)?"
     rf"(?: (?:{_SELF_ADJ})| {_SELF_LIST})* ?$"

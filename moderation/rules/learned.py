@@ -154,7 +154,7 @@ DISGUISED_HATE_FLOOR = 0.98
 _GROUP_NAMES = sorted(
     {w for words in GROUPS.values() for w in words.split("|") if w.isalpha() and len(w) >= 4}, key=len, reverse=True
 )
-_GROUP_RUN_IN = {w.replace(" ", ""): w for words in GROUPS.values() for w in words.split("|") if len(w) >= 8}
+_GROUP_RUN_IN = {w.replace(" ", ""): w for words in GROUPS.values() for w in words.split("|") if len(w) >= 5}
 
 
 def _run_in_group(s: str) -> str | None:

@@ -522,6 +522,8 @@ def test_a_slur_reclaimed_by_the_writer_about_themselves_is_clean(text):
     "text",
     [
         "Another bunch of pakis on the council, this town is finished",
+        # A bunch the writer does not say they are part of.
+        "Bunch of trannies hanging round the library again",
         "Look at this queer walking down the high street like he owns it",
         "Dirty dykes the lot of them",
     ],

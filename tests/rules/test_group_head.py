@@ -640,6 +640,7 @@ def test_a_disguised_group_needs_the_model_all_but_sure(monkeypatch, engine):
         ("shiks are terrorists", "religion"),
         ("lesbains are perverts", "homophobia"),
         ("honestly easterneuropeanscan'tbetrusted", "racism"),
+        ("sikhsareextremists, wake up", "religion"),
         ("the council tax is a disgrace", None),
     ],
 )
