@@ -583,7 +583,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not want_open
     ):
         return []
-    scores = group_head.group_scores([group_head.model_words(said.text)], prepared=True)
+    words = group_head.model_words(said.text)
+    scores = group_head.group_scores([words], prepared=True)
     if scores is None:
         return []
     hate, threat = scores[0]
@@ -594,6 +595,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     hateful = hate_found or hate >= hate_floor
     hated = group is not None and hateful
     threat_limit = limits.get("threat", 1.0)
+    hate_limit = limits.get("hate", 1.0)
     if want_threat and threat >= max(HATED_THREAT_FLOOR if hated else GROUP_THREAT_FLOOR, threat_limit):
         cues.append(
             Cue(2, "threat", round(threat, 2), "high", _reason("a threat of violence", threat, "the text model"))
@@ -606,15 +608,15 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a veiled threat", threat, "the text model")))
     elif (want_sure or want_open) and threat >= max(SURE_THREAT_FLOOR, threat_limit):
         cues.append(Cue(2, "threat", round(threat, 2), "high", _reason("a threat", threat, "the text model")))
-    if category is not None and hate >= max(hate_floor, limits.get("hate", 1.0)):
+    if category is not None and hate >= max(hate_floor, hate_limit):
         cues.append(Cue(3, category, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
-    elif overruled is not None and hate >= max(OVERRULING_HATE_FLOOR, limits.get("hate", 1.0)):
+    elif overruled is not None and hate >= max(OVERRULING_HATE_FLOOR, hate_limit):
         cues.append(Cue(3, overruled, round(hate, 2), "medium", _reason("hateful", hate, "the text model")))
-    elif want_insinuated and hate >= max(INSINUATED_HATE_FLOOR, limits.get("hate", 1.0)):
+    elif want_insinuated and hate >= max(INSINUATED_HATE_FLOOR, hate_limit):
         what = "hateful insinuation about a group it does not name"
         cues.append(Cue(3, hinted_category(said.text), round(hate, 2), "medium", _reason(what, hate, "the text model")))
-    elif want_disguised and hate >= max(DISGUISED_HATE_FLOOR, limits.get("hate", 1.0)):
-        pointed_to = _disguised_group(group_head.model_words(said.text)) or hinted_category(said.text)
+    elif want_disguised and hate >= max(DISGUISED_HATE_FLOOR, hate_limit):
+        pointed_to = _disguised_group(words) or hinted_category(said.text)
         what = "hateful, about a group whose name may be disguised"
         cues.append(Cue(3, pointed_to, round(hate, 2), "medium", _reason(what, hate, "the text model")))
     return cues
