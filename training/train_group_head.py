@@ -18,7 +18,7 @@ Reads:
   OLID rows labelled not offensive, as neither hate nor threat (at most OLID_NEGATIVES of them);
   training/data/*.jsonl: cases written for training by the team ({"text", "hateful", "threat",
       "kind"});
-  functional sets 1-18 in tests/rules/ (FUNCTIONAL_SETS), by eighteen writers, each measured blind
+  functional sets 1-19 in tests/rules/ (FUNCTIONAL_SETS), by nineteen writers, each measured blind
       once before it was used.
   The written and functional cases are split 85 / 15 into train and validation by a SHA-256 of the
   text. Train rows train, validation rows choose the checkpoint and the thresholds. The later
@@ -43,6 +43,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import sys
 import time
 from datetime import UTC, datetime
@@ -103,14 +104,16 @@ FUNCTIONAL_SETS = (
     "threats_blind14",
     "functional_blind14",
     "threats_blind15",
+    "functional_blind15",
+    "threats_blind16",
 )
 # The sets that measure the model: never trained on, and any training case with the same text
 # (short generic sentences can coincide across writers) is left out.
 MEASURING_SETS = (
-    "functional_blind15",
-    "threats_blind16",
     "functional_blind16",
     "threats_blind17",
+    "functional_blind17",
+    "threats_blind18",
     # By a writer of training data, used to develop the rules and to judge the model; never trained on.
     "hate_and_threats_written",
     "ordinary_replies",
@@ -123,8 +126,12 @@ LEARNING_RATE = 5e-5
 HEADS = ("hate", "threat")
 
 
+_OPENING_HANDLES = re.compile(r"^(?:@\w+\s+)+")
+
+
 def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """The same reply, whatever its case, spacing or the handles it opens with."""
+    return " ".join(_OPENING_HANDLES.sub("", text.strip()).casefold().split())
 
 
 def measuring_texts() -> set[str]:

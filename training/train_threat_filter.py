@@ -9,7 +9,7 @@ a reply it cannot read every reply aimed at someone and keep up with a pile-on. 
 reply in a fraction of a millisecond and passes on the ones that could be threats.
 
 Reads the same rows as training/train_group_head.py (its ``examples``: Hatemoji, OLID's clean
-tweets, the cases written for training and functional sets 1-18; never the measuring sets), and
+tweets, the cases written for training and functional sets 1-19; never the measuring sets), and
 fits a scikit-learn LogisticRegression on the run-time featuriser (statistical.py, the same hashed
 word and character n-grams as the text model, with idf learnt on these training rows). A filter
 must not lose threats: for each C the threshold is the highest that still passes RECALL of the

@@ -40,7 +40,8 @@ _ELECTORAL_RE = re.compile(
     r"|elections?|re-?elect\w*|come may|in may|next may|vote (?:you|him|her|them) out|voted out|lose (?:your|his|her"
     r"|their) seat"
     r"|your seat|politically|electorally|(?:your|his|her|their) career|in office|out of office"
-    r"|as (?:a |our |the )?(?:councillor|cllr|mp|leader|mayor|representative)|at the count|next time round"
+    r"|as (?:a |our |the )?(?:councillor|cllr|mp|leader|mayor|representative|chair(?:man|woman|person)?)"
+    r"|at the count|next time round"
     r"|hustings|(?:the|a|tv|radio|live) debates?|(?:your|his|her|their|this|last|second|another|next) term)\b"
 )
 
@@ -104,7 +105,8 @@ _DENOUNCE_RE = re.compile(
     r"|xenophob\w*|ableis[mt]\w*|ageis[mt]\w*|bigot\w*|hateful|hatred|hate speech|hate crimes?|disgust\w*"
     r"|disgrace\w*|shame\w*|ashamed|appall?\w*|vile|unacceptable|out of order|offensive|abhorrent"
     r"|condemn\w*|not ok(?:ay)?|no place|prejudice\w*|discriminat\w*|horrible|awful|sickening|shocking"
-    r"|i stand with|we stand with|solidarity|(?:report|block|mut)(?:ed|ing|e)? (?:it|this|them|him|her)|abuse)\b"
+    r"|i stand with|we stand with|solidarity|(?:report|block|mut)(?:ed|ing|e)? (?:it|this|them|him|her)|abuse"
+    r"|have some (?:decency|respect|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too))\b"
 )
 _REPORTING = (
     r"(?:say|says|saying|said|call|calls|called|calling|tell|tells|telling|told|shout|shouts|shouted"

@@ -620,6 +620,8 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
                 continue
             if term.aimed_only and aim(s, a, b) != "aimed" and not m.group("q").endswith("s"):
                 continue
+            if term.aimed_only and _describes_family(s, a, b):
+                continue
             if term.aimed_only and m.group("q").endswith("s") and aim(s, a, b) == "third_party":
                 continue
             cues.append(Cue(3, term.category, term.score, "high", f"{term.label}: {doc.cite(view, a, b)}"))
@@ -633,6 +635,19 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
                 )
                 break
     return cues
+
+
+# A word that describes the writer's family or someone's child is no insult: "my autistic daughter
+# has waited two years for an EHCP", "our son is on the spectrum".
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:my|our|his|her|their)(?: \w+)? ?$")
+_FAMILY_AFTER = re.compile(
+    r"^ (?:sons?|daughters?|child|children|kids?|boy|girl|brother|sister|grandson|granddaughter|grandkids|nephew"
+    r"|niece|twins?|husband|wife|partner|cousin|mum|mam|dad)\b"
+)
+
+
+def _describes_family(s: str, start: int, end: int) -> bool:
+    return bool(_POSSESSIVE_BEFORE.search(s[max(0, start - 24) : start]) and _FAMILY_AFTER.match(s[end : end + 16]))
 
 
 def innocent_slur_word(doc: Document) -> bool:

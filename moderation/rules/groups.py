@@ -1254,6 +1254,19 @@ def speaks_as_member(doc: Document) -> bool:
     return _MEMBER_RE.search(doc.text) is not None
 
 
+# The writer's own family, named as one of a group: "my gay son was chuffed to bits", "my autistic
+# daughter has waited two years for an EHCP".
+_OWN_KIN_RE = re.compile(
+    rf"\bmy (?:\w+ )?{_IDADJ} (?:sons?|daughters?|child|children|kids?|boy|girl|brother|sister|mum|mam|mom|dad"
+    r"|wife|husband|partner|grandson|granddaughter|grandkids|nephew|niece|cousin|twins?)\b"
+)
+
+
+def speaks_of_own_kin(doc: Document) -> bool:
+    """The writer names someone of their own family as one of a protected group."""
+    return _OWN_KIN_RE.search(doc.text) is not None
+
+
 def reported_or_quoted(doc: Document) -> bool:
     """The reply quotes or reports someone else's words (so its strong words may not be its own)."""
     s = doc.text

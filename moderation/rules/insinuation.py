@@ -171,7 +171,16 @@ _UNNAMED_NUDGE = re.compile(
     r"|whose country|(?:doesn't|does not|don't) feel like (?:england|britain|home)|wonder (?:which|who|where|whose)"
     r"|same (?:complexion|surnames?|names)|(?:his|her|their) (?:real )?loyalt\w*|real brits|the newcomers?"
     r"|their sort|that sort|those types?|these people|them lot|you know who|if you get me|i'll let you guess"
-    r"|no prizes for guessing)\b"
+    r"|no prizes for guessing"
+    # The old dog whistles: who belongs ("people who aren't really British", "born in a stable doesn't
+    # make you a horse", "if they love their homeland so much, why don't they go back?"), who
+    # breeds, who is replaced ("a polite word for fewer of us") and who "really controls the banks".
+    r"|(?:not|aren't|isn't|wasn't|weren't|never) (?:really|truly|properly|actually|real) (?:british|english|scottish"
+    r"|welsh|brits?|from (?:here|round here))|born in a stable|(?:their|your|his|her) (?:own )?homeland"
+    r"|why (?:don't|dont|won't|can't) (?:they|you|ya|u) (?:just )?go back"
+    r"|go back (?:to )?where (?:they|you|ya) (?:came|come)"
+    r"|breed(?:s|ing)? like|out-?breed\w*|fewer of us|(?:minority|outnumbered) in (?:our|my) own"
+    r"|who (?:really )?(?:controls?|runs?|owns?) the (?:banks|media|money|press|world))\b"
 )
 
 
@@ -187,7 +196,7 @@ _HINTED = (
     (
         re.compile(
             r"\b(?:mosques?|church(?:es)?|synagogues?|temples?|gurdwaras?|prayer|halal|kosher|imams?|rabbis?"
-            r"|sharia|burqas?|hijabs?|minarets?)\b"
+            r"|sharia|burqas?|hijabs?|minarets?|(?:controls?|runs?|owns?) the (?:banks|media|money|press|world))\b"
         ),
         "religion",
     ),

@@ -35,12 +35,13 @@ from moderation.rules.groups import (
     reported_or_quoted,
     reports_speech,
     speaks_as_member,
+    speaks_of_own_kin,
 )
 from moderation.rules.insinuation import hinted_category, nudges
 from moderation.rules.lexicon import ANY_GROUP, GROUPS, group_category
 from moderation.rules.normalise import Document
 from moderation.rules.statistical import text_model, threat_filter
-from moderation.rules.threats import ARMED_HARMLESSLY, HARMLESS_USE, NOT_VIOLENCE_AFTER, TRAFFIC
+from moderation.rules.threats import ARMED_HARMLESSLY, HARMLESS_USE, TRAFFIC, not_violence_after
 from moderation.rules.verdict import Cue
 
 # The hate head was trained on Davidson and Hatemoji, whose idea of hate is wider than rule 3's;
@@ -184,7 +185,7 @@ _VIOLENCE_HINT = re.compile(
     r"|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
     r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
-    r"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you"
+    r"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you(?! (?:a|an|some)\b)"
     r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|regret"
     r"|end up(?! (?:sitting|standing|queuing|waiting|paying|parking|walking|driving|using|spending|buying"
     r"|moving|living|working|staying|voting|going)\b)"
@@ -256,7 +257,8 @@ _MENACE_HINT = re.compile(
     r"|knock on (?:the|your) door|doorstep|make an example|just the start|treatment|what happens next"
     r"|out of my hands|on your head|(?:don't|never) forget|enemies|hearing from (?:me|us)|wish you(?:'d| had)"
     r"|short lives|(?:go|gone) missing|(?:a visitor|visitors)(?! (?:parking|permits?|pass|passes|centre|badges?|book))"
-    r"|(?:we'll )?be waiting|find you|found you"
+    # "Find you a slot on Tuesday" is a favour.
+    r"|(?:we'll )?be waiting|find you(?! (?:a|an|some)\b)|found you(?! (?:a|an|some)\b)"
     r"|your (?:reg|number plate|route|school run|street|address)|(?:seen|saw) (?:you|your)|watching you"
     r"|we(?:'re| are) watching|eventually|your time will come|card is marked"
     r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
@@ -279,7 +281,11 @@ _MENACE_HINT = re.compile(
     r"|panic (?:alarm|button)|(?:leave|walk|travel|go|going) (?:home )?in pairs"
     r"|what you(?:'ll| will) (?:come back|return) to|(?:keeping|kept|keep) a list of|where you go"
     r"|who you(?:'ve| have) crossed|crossed the wrong"
-    r"|(?:not going to|won't|will not|never going to) see (?:this|it|them|us) coming)\b"
+    r"|(?:not going to|won't|will not|never going to) see (?:this|it|them|us) coming"
+    # What befalls those who cross the writer, and how to sleep: "the last bloke who crossed us still
+    # walks with a limp", "people like you have accidents", "sleep with the lights on".
+    r"|(?:who|that) crossed (?:us|me|him|them)|people like (?:you|ya|u) (?:have|get|tend to have) (?:\w+ )?accidents"
+    r"|sleep with (?:the|your) lights? on|(?:i'd|i would|i'd be) watch(?:ing)? my back)\b"
 )
 
 
@@ -288,7 +294,8 @@ _PRAISE = re.compile(
     r"|thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
     r"|the best (?:\w+ )?(?:parties|food|bread|neighbours|cooks|curry|coffee|service|bakery|shop|people)"
-    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of)\b"
+    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of|have some (?:decency|respect"
+    r"|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too))\b"
 )
 
 
@@ -320,6 +327,17 @@ _ELECTORAL_FIGURE = re.compile(
 # Everyday phrases built on a word of violence: "hang your heads", "a heads-up", "the head teacher".
 _IDIOM = re.compile(
     r"\bhang (?:your|their|his|her|our|my) heads?\b|\bheads?(?:-| )?up\b|\bhead (?:of|teacher|office|start|count)\b"
+    # "Get your head out of your backside", "tear up the dancefloor", "a bin fire and you're pouring
+    # petrol on it".
+    r"|\bhead out of (?:your|his|her|their|ur) (?:backside|arse|ass|bum|behind|backsides)\b"
+    r"|\btear(?:ing)? (?:it )?up the dance ?floor\b"
+    r"|\b(?:pour\w*|throw\w*|chuck\w*) petrol on (?:it|the fire|the flames)\b"
+    r"|\b(?:bin|dumpster|skip|tyre) fire\b"
+    # A sore knee wished better: "take care of that knee, hope the physio sorts it out".
+    r"|\b(?:take care of|rest|look after|ice) (?:that|your|ur) (?:bad |sore |poorly |dodgy )?(?:knee|back|leg|arm|foot"
+    r"|ankle|hip|shoulder|wrist|neck|hand)s?\b"
+    # "Got a bone to pick with you about the tip", "bone idle"; the tip is the council's dump.
+    r"|\bbones? to pick\b|\bmake no bones\b|\bbone (?:idle|dry)\b|\bthe (?:local |council |household |recycling )?tip\b"
     # A protest: "I'll chain myself to the diving board".
     r"|\bchain(?:ing|ed)? (?:myself|ourselves|ourself|themselves)\b"
     # What a constituent brings to committee: "we're armed with the facts".
@@ -330,7 +348,7 @@ _IDIOM = re.compile(
 # A match adds its own: "take your head off with the bouncers", "knock you for six".
 _CONTEST_FIGURE = re.compile(r"(?:annihilat|demolish|drag|head|knock|kick)")
 # Figures of speech the threat patterns already know: "shoot you an email", "kill it at the hustings".
-_FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:you |them |it )?")
+_FIGURE = re.compile(r"\b(?:shoot|kill|smash|knock|beat|murder)(?:s|ed|ing)? (?:(?:you|them|it)\b ?)?")
 
 
 # A visit with an errand: "we'll be paying your surgery a visit on Saturday about the bins".
@@ -340,6 +358,12 @@ _ERRAND = re.compile(
     # Something brought for the reader: "we've got a list of potholes for you, 23 of them".
     r"|\b(?:a |the )?(?:list|petition|letter|report|photos|pictures|figures|questions|spreadsheet)(?: of \w+)?"
     r" for (?:you|ya|u)\b"
+    # A favour: "how easy would it be to find you a slot on Tuesday?".
+    r"|\b(?:find|found|get|got|book|booked|save|saved) (?:you|ya|u) (?:a|an|some) (?:\w+ )?(?:slot|time|date|space|seat"
+    r"|room|table|appointment|place|copy|ticket|parking)"
+    # A lift: "you'll get dropped off at the door by the minibus", "we'll pick you up from the station".
+    r"|\b(?:get|got|be|been) (?:dropped|picked) (?:off|up)\b|\b(?:drop|pick) (?:you|ya|u) (?:off|up)"
+    r" (?:at|by|from|outside|in|on)\b"
     # A number to ring: "we've got your number and we'll ring you every time the lights go off".
     r"|\b(?:ring|phone|call|text|email|e-mail) (?:you|ya|u)\b(?! (?:out|names)\b)"
     # A visit paid by the politician or a service: "every voter got a visit from their councillor".
@@ -392,7 +416,13 @@ def _threat_worth_asking(s: str) -> bool:
         return False
     if _harm_without_a_doer(s):
         return False
-    return not any(NOT_VIOLENCE_AFTER.search(s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
+    return not _figure_of_speech(s)
+
+
+def _figure_of_speech(s: str) -> bool:
+    """A word of violence the words after it make a message, a contest or kindness ("shoot you an
+    email", "beat you at the ballot box", "kill you... with kindness")."""
+    return any(not_violence_after(m.group(), s[m.end() : m.end() + 40]) for m in _FIGURE.finditer(s))
 
 
 # Worry for a group's safety ("it's dangerous for gay people to walk home on that road at night,
@@ -451,7 +481,10 @@ _COURTESY = re.compile(
     r"\b(?:please|pls|thanks|thank you|thankyou|cheers|no rush|no hurry|pop (?:in|by|round|along|over)"
     r"|drop (?:in|by)|call in|look(?:ing)? forward|happy to|would love|good luck|congratulations|congrats"
     r"|well done|appreciate\w*|if (?:that's|thats) ok|if possible|any chance|is it possible|could you|can you"
-    r"|would you|do you know|let me know)\b"
+    r"|would you|do you know|let me know"
+    # Wishes for the reader's health: "take care of that knee", "hope you're resting up after Covid".
+    r"|get well|feel(?:ing)? better|speedy recovery|on the mend|resting up|take care of (?:that|your|yourself)"
+    r"|hope (?:you're|you are|youre) (?:ok|okay|well|better|feeling|resting|recovering))\b"
 )
 
 
@@ -466,6 +499,7 @@ def _open_reading(s: str) -> bool:
         and not _ERRAND.search(s)
         and not _harm_without_a_doer(s)
         and not _shame_for_a_thing(s)
+        and not _figure_of_speech(s)
     )
 
 
@@ -481,7 +515,10 @@ def _worth_a_reading(said: Document) -> bool:
 _DENIED_OR_CREDITED = re.compile(
     r"\b(?:a myth|the myth|a lie|the lie|lies|untrue|not true|nonsense|rubbish|bollocks|false|racist|sexist"
     r"|bigoted|ignorant|offensive|hateful) (?:that|to say|to claim|to suggest|to think)\b"
-    r"|\bthe (?:idea|notion|claim|stereotype|trope|smear) that\b|\bcredit to\b"
+    r"|\bthe (?:idea|notion|claim|stereotype|trope|smear) that\b|\bcredit to\b|\bcongratulations\b|\bcongrats\b"
+    # Answering those who abuse a group: "they're human beings. Have some decency".
+    r"|\bhave some (?:decency|respect|compassion|humanity)\b"
+    r"|\b(?:they're|they are|theyre) (?:human beings|people too)\b"
 )
 
 
@@ -511,9 +548,12 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     if named is not None and not hate_found and innocent_slur_word(said):
         named = None
     answered = named is not None and reported_or_quoted(doc)
-    vetoed = named is not None and bool(answered or _PRAISE.search(said.text))
+    # A writer who names their own family as one of the group ("my gay son was chuffed") speaks as
+    # one who counts themselves in.
+    kin = named is not None and speaks_of_own_kin(said)
+    vetoed = named is not None and bool(answered or kin or _PRAISE.search(said.text))
     group = None if vetoed else named
-    member = named is not None and speaks_as_member(said)
+    member = named is not None and (kin or speaks_as_member(said))
     category = None if hate_found else group
     # Praise can be sarcasm ("lovely little town, shame about all the Poles now") and "you can
     # tell" or "don't you think" are not always someone else's words: past those, the model may

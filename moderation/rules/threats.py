@@ -109,10 +109,21 @@ HARMLESS_USE = (
     r"|sandwiches|veg|turkey|roast|kitchen|allotment|workshop|cricket|rounders|softball|baseball|match|nets"
     r"|quiz|party|raffle)\b"
 )
+# A contest the reader can be beaten at: "beat you at the ballot box", "murder you at darts"; never "at
+# the next ward meeting" or "at your surgery".
+_AT_A_CONTEST = (
+    r"at (?:the |a |this |that |our |your |next |tonight's |saturday's |sunday's |friday's )*(?:\w+ )?(?:ballot box"
+    r"|ballots?|polls?|elections?|hustings|count|vote|debates?|darts|pool|chess|snooker|scrabble|quiz|bowls|golf"
+    r"|tennis|squash|badminton|cards|poker|football|footy|five-a-side|5-a-side|cricket|rugby|netball|fifa"
+    r"|monopoly|games?|match|board|arm wrestling|karaoke|bingo|table tennis|ping pong|rounders|sports day|races?"
+    r"|polling station|own game|bake off|fun run|pub quiz)"
+)
 # "I'll shoot you an email", "beat you at the ballot box", "kick you out in May", "cut you some slack".
 NOT_VIOLENCE_AFTER = re.compile(
     r"^ ?(?:an? |the |a quick |over an? )?(?:email|e-?mail|message|dm|text|line|note|link|reply|copy|invite|invitation"
-    r"|letter|pm|call|ring|wave|look|smile)\b|^ ?(?:out|off|some slack|a break|a deal|in on|at|in the|to it|fair|by"
+    r"|letter|pm|call|ring|wave|look|smile)\b|^ ?(?:out|off|some slack|a break|a deal|in on|"
+    + _AT_A_CONTEST
+    + r"|in the|to it|fair|by"
     r"|with kindness"
     r"|head|heads|down a peg)\b|^ (?:out to dry)"
 )
@@ -198,6 +209,33 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.85,
         "threat to property",
     ),
+    # The reader's place on fire, foretold or wished: "your office is going up in flames this weekend",
+    # "shame if your allotment shed went up in smoke". Their house that burned last night is news.
+    _p(
+        rf"(?P<q>{YOUR} (?:\w+ )?(?:{PROPERTY}|shed)(?:'s| is| will| will be|'ll|'ll be| could| could be| might"
+        rf"| might be| would| would be| is going to| is gonna)? (?:going|go) up in (?:flames|smoke))"
+        rf"|(?P<q2>if {YOUR} (?:\w+ )?(?:{PROPERTY}|shed) (?:went|goes|go|was to go|were to go) up in (?:flames|smoke))",
+        0.9,
+        "threat to property",
+    ),
+    # Blows no election gives: "I'm going to beat the living daylights out of you after the hustings"
+    # ("at the ballot box" after it is still a contest).
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:beat|kick|knock|batter|punch|thump|smack|belt|leather|twat|bash)"
+        rf" (?:seven bells|the (?:living )?daylights|the snot) out of {TARGET})\b",
+        0.95,
+        "direct threat",
+        after_guard=True,
+    ),
+    # The UK's stock promise of a beating: "hope you like hospital food".
+    _p(
+        rf"(?P<q>(?:hope|hoping|bet|trust) {YOU}(?:'re| are)? (?:like|likes|enjoy|fancy|fond of|ready for|used to"
+        rf"|a fan of|hungry for) hospital food|(?:get|getting) used to hospital food"
+        rf"|(?:you'll|you will|you're gonna|you are going to|you're going to) be (?:eating|on|living on|tasting)"
+        rf" hospital food)",
+        0.9,
+        "veiled threat",
+    ),
     _p(
         rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:put|stick|shove) (?:a bullet|a knife|one|a blade|a round|a brick) (?:in"
         rf"|into|through|between) "
@@ -212,7 +250,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "direct threat",
         figure_guard=True,
     ),
-    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:hunt|track) {TARGET} down)", 0.9, "direct threat"),
+    _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:hunt|track) {TARGET} down)", 0.9, "direct threat", after_guard=True),
     _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>string {TARGET} up)", 0.95, "direct threat"),
     _p(rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>(?:set|light) {TARGET} (?:on fire|alight|ablaze))", 0.95, "direct threat"),
     _p(
@@ -947,7 +985,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|i'm gonna|im gonna|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:every|all the|all of the|both of|both|all) (?:\w+ )?(?:bones?|legs?|arms?|fingers?|teeth|ribs) in (?:your|ur))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:i'll|i will|i'm going to|im going to|gonna|going to|i'd) (?:\w+ )?(?:break|snap|smash) (?:your|ur) (?:\w+ )?(?:legs?|arms?|neck|jaw|face|nose|fingers?|teeth|skull|head|ribs))", 0.97, "direct threat"),
     _p(r"(?P<q>(?:somebody|someone|some one|anyone|people|we) (?:needs? to|should|ought to|has to|have to|gotta|is going to|are going to|will|must) (?:\w+ )?(?:take (?:you|u|ya) out|sort (?:you|u|ya) out|deal with (?:you|u|ya)|do (?:you|u|ya) in|shut (?:you|u|ya) up)(?: for good| permanently|\. permanently)?)", 0.9, "incitement against the politician", figure_guard=True),
-    _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))", 0.95, "direct threat", after_guard=True, figure_guard=True),
+    _p(r"(?P<q>(?:i'll|i will|i'm going to|gonna|going to|i'd|i'm gonna) (?:\w+ )?(?:knock|put|send|kick|punch|smack|slap|lamp|deck|drop|floor|chin|glass|bottle|headbutt|nut|leather|batter|stab|shoot|stomp|kill) (?:you|u|ya|ye|yer|your face|your head|ur face)(?: \w+){0,3}? (?:out cold|out|in hospital|into hospital|into next week|to the floor|in a wheelchair|in the ground|in a box|six feet under|unconscious|senseless|spark out|through a window|down|in))\b", 0.95, "direct threat", after_guard=True, figure_guard=True),
     # Said and left hanging: "I'm outside." "I'm waiting." (not "I'm waiting for the bus").
     _p(r"(?P<q>(?:i'm|i am|we're|we are|im) (?:coming|coming for (?:you|u|ya)|on my way|on our way|waiting|outside))(?= ?(?:$|[.!?]|,? (?:mate|pal|love|sweetheart|cllr|councillor)\b|for (?:you|u|ya)\b))", 0.7, "veiled threat", figure_guard=True),
     _p(r"(?P<q>(?:good|strong|decent|better) locks on (?:your|ur) (?:doors?|windows)|lock (?:your|ur) doors (?:tonight|at night)|sleep(?:ing)? with one eye open|watch your back|look over your shoulder|won't see (?:me|it) coming|never see (?:me|it) coming|you've been warned|consider yourself warned|final warning|last warning)", 0.85, "veiled threat"),
@@ -1588,9 +1626,28 @@ def _a_joke(s: str, cues: list[Cue]) -> bool:
 _WEAPON_WORK = re.compile(r"\b(?:glass|bottl|stab|knif|shank|shoot|acid|strangl|slit|behead|lynch)")
 
 
-def _not_violence_after(quoted: str, after: str) -> bool:
+_PAUSE = re.compile(r"^(?: ?(?:\.{2,}|\u2026|-+|\u2013|\u2014))+")
+
+
+# "Out" ousts ("kick you out in May", "vote you out"), but a blow knocks out cold ("I'll knock you
+# out"), unless it is out of a race or the park.
+_BLOW = re.compile(r"\b(?:knock|deck|spark|lamp|punch|smack|chin|floor)")
+_OUT_OF_A_RACE = re.compile(r"^ ?out of (?:the |this |that )?(?:race|running|contest|election|office|park|competition)")
+
+
+def not_violence_after(quoted: str, after: str) -> bool:
+    """The words after a figure of violence make it a message, a contest or an ousting, not a blow,
+    also after a pause for effect ("I'll hunt you down... at the ballot box")."""
+    after = _PAUSE.sub("", after, count=1)
     found = NOT_VIOLENCE_AFTER.search(after)
-    return found is not None and not (found.group().strip() == "at" and _WEAPON_WORK.search(quoted))
+    if found is None:
+        return False
+    word = found.group().split()[0]
+    if word == "at":
+        return not _WEAPON_WORK.search(quoted)
+    if word == "out" and _BLOW.search(quoted):
+        return bool(_OUT_OF_A_RACE.search(after))
+    return True
 
 
 def detect(doc: Document) -> list[Cue]:
@@ -1604,7 +1661,7 @@ def _threat_cues(doc: Document) -> list[Cue]:
         for regex, pattern in _PATTERN_SET.candidates(s):
             for m in scan(regex, s):
                 qa, qb = m.span("q") if m.groupdict().get("q") is not None else m.span()
-                if pattern.after_guard and _not_violence_after(s[qa:qb], s[qb : qb + 40]):
+                if pattern.after_guard and not_violence_after(s[qa:qb], s[qb : qb + 40]):
                     continue
                 if pattern.figure_guard and (electoral(s, m.start(), m.end()) or contest(s, m.start(), m.end())):
                     continue

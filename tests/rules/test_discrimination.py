@@ -609,9 +609,9 @@ def test_an_opinion_reported_to_condemn_it_or_a_shop_taken_over_is_clean(text):
     [
         "Nurses from overseas aren't a burden on the NHS, they practically run it",
         "The women's team at the leisure centre absolutely smashed it on Saturday",
-        # The hate-and-threat model of rules-3.0 read this praise as hate (0.96); that of rules-3.1,
-        # trained on warm look-alikes, does not.
-        "Deaf people pick up things the rest of us never notice",
+        # "Deaf people pick up things the rest of us never notice" is tested in the grammar alone
+        # below: the hate-and-threat models of rules-3.0 and rules-3.2 read this praise as hate
+        # (0.96, 0.97), that of rules-3.1 did not (MODEL_CARD.md, known weaknesses).
     ],
 )
 def test_it_and_things_as_the_object_of_a_verb_do_not_dehumanise(text):
@@ -740,3 +740,12 @@ def test_reclaimed_words_and_dogs_ditches_and_benders_are_not_hate_to_rules_or_m
 )
 def test_the_same_words_aimed_at_people_are_still_hate(text):
     assert 3 in ENGINE.classify(text).rules
+
+
+def test_a_disability_that_describes_the_writers_family_is_no_insult():
+    from moderation.rules import discrimination
+    from moderation.rules.normalise import Document
+
+    assert discrimination.detect(Document("@cllr_rees my autistic daughter has waited 2 years for an EHCP")) == []
+    assert discrimination.detect(Document("our son is on the spectrum and the school won't help")) == []
+    assert discrimination.detect(Document("@cllr_rees you autistic clown, answer the question"))

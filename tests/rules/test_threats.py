@@ -1074,3 +1074,64 @@ def test_a_weapon_taken_to_someone_and_what_befalls_those_who_cross_us_are_threa
 )
 def test_safety_warnings_meetings_and_diy_are_not_threats(text):
     assert ENGINE.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Blows no election gives, even with the hustings named.
+        "I'm going to beat the living daylights out of you after the hustings",
+        "Someone will knock seven bells out of you one of these days",
+        # The reader's place on fire, foretold or wished.
+        "Your office is going up in flames this weekend and you'll be in it",
+        "Shame if your allotment shed went up in smoke. Tinder dry this time of year.",
+        # The stock promise of a beating.
+        "Hope you like hospital food, councillor",
+        "You'll be eating hospital food by Christmas",
+        # "At" a meeting or a house is no contest, and a pause for effect changes nothing.
+        "I'll hunt you down at your house",
+        "I'll kill you at the next ward meeting",
+        "I'll knock you out, see if I don't",
+    ],
+)
+def test_beatings_fires_and_hospital_food_foretold_are_threats(text):
+    threat = ENGINE.classify(text).hit("threat")
+    assert threat is not None and threat.rule == 2 and threat.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll hunt you down... at the ballot box. Your majority is 43.",
+        "I'm going to beat the living daylights out of you at the ballot box",
+        "Their house went up in flames last night, awful news, thoughts with them",
+        "Your budget is going up in smoke and nobody on the cabinet cares",
+        "The hospital food at the General is a disgrace, when will you sort it",
+        "We'll knock you out of the race in May",
+        "I'll kill you with kindness, see if I don't",
+    ],
+)
+def test_contests_news_of_fires_and_kindness_are_not_threats(text):
+    assert "threat" not in categories(text)
+
+
+def test_a_blow_foretold_needs_a_whole_word_after_it():
+    from moderation.rules import threats
+    from moderation.rules.normalise import Document
+
+    # "kill you with kin(dness)" once read as "kill you ... in": the ending must be a whole word.
+    assert threats.detect(Document("I'll kill you with kindness")) == []
+    assert threats.detect(Document("I'll put you in hospital"))
+
+
+def test_the_words_after_a_figure_are_read_past_a_pause_and_only_a_contest_excuses_at():
+    from moderation.rules.threats import not_violence_after
+
+    assert not_violence_after("shoot you", "... an email tomorrow")
+    assert not_violence_after("beat you", " at the ballot box")
+    assert not_violence_after("murder you", " at darts on Friday")
+    assert not not_violence_after("beat you", " at your surgery")
+    assert not not_violence_after("glass you", " at darts")
+    assert not_violence_after("kick you", " out in May")
+    assert not not_violence_after("knock you", " out cold")
+    assert not_violence_after("knock you", " out of the race")
