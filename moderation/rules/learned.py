@@ -285,7 +285,17 @@ _MENACE_HINT = re.compile(
     # What befalls those who cross the writer, and how to sleep: "the last bloke who crossed us still
     # walks with a limp", "people like you have accidents", "sleep with the lights on".
     r"|(?:who|that) crossed (?:us|me|him|them)|people like (?:you|ya|u) (?:have|get|tend to have) (?:\w+ )?accidents"
-    r"|sleep with (?:the|your) lights? on|(?:i'd|i would|i'd be) watch(?:ing)? my back)\b"
+    r"|sleep with (?:the|your) lights? on|(?:i'd|i would|i'd be) watch(?:ing)? my back"
+    # Hopes, luck and safety held over the reader ("you'd better hope the police are quicker than me",
+    # "so is your luck", "for your own good", "one wrong move", "how safe do you feel"), help that
+    # will not come ("the police can't protect you round the clock", "nobody is untouchable", "no
+    # witnesses"), and what will happen, or happens to people like them.
+    r"|(?:better|best) hope|(?:your|ur) luck|for your own (?:good|safety|sake)|your own safety|one wrong move"
+    r"|how safe do (?:you|ya) feel|(?:do|does) (?:you|ya) feel safe|(?:can't|cannot|can not|won't) protect (?:you|ya)"
+    r"|protect (?:you|ya) (?:round|around) the clock|untouchable|witnesses|more than one way to|cctv"
+    r"|things (?:can )?happen to (?:people|those|folk|councillors)|(?:what's|what is) going to happen to"
+    r"|insurance covers|your time(?:'s| is) coming|disappear(?:s|ed)?|first aid kit"
+    r"|catch up with (?:you|ya) (?:outside|after|later|one night|on your own|when))\b"
 )
 
 

@@ -227,6 +227,29 @@ _PATTERNS: tuple[_Pattern, ...] = (
         "direct threat",
         after_guard=True,
     ),
+    # A place burnt, foretold: "the Sikh temple will be ashes by Sunday". Rubble can be a demolition.
+    _p(
+        r"(?P<q>(?:mosques?|temples?|synagogues?|gurdwaras?|church(?:es)?|office|house|home|hotel|surgery|shop|flat)"
+        r" (?:(?:will be|is going to be|'ll be|is gonna be|will soon be)(?: (?:nothing but|a pile of|a heap of))?"
+        r" (?:ashes|burnt out|burned out|burnt to the ground|burned to the ground|torched|in flames)"
+        r"|will go up in flames))",
+        0.9,
+        "threat to property",
+    ),
+    # What else will be kicked in: "your front door won't be the only thing getting kicked in".
+    _p(
+        r"(?P<q>won't be the only (?:thing|one|window|door|car|tyre) (?:getting|that gets|to get|that's getting)"
+        r" (?:kicked in|smashed|broken|burnt|burned|torched|slashed|put through))",
+        0.9,
+        "veiled threat",
+    ),
+    # An election disowned: "hope you're ready for the consequences, and I don't mean at the ballot box".
+    _p(
+        r"(?P<q>(?:i|we) (?:don't|do not|dont) mean (?:at the ballot box|at the polls|politically|electorally|in may"
+        r"|at the (?:next )?election|with votes|votes))(?!,? (?:i|we) mean\b)",
+        0.9,
+        "veiled threat",
+    ),
     # The UK's stock promise of a beating: "hope you like hospital food".
     _p(
         rf"(?P<q>(?:hope|hoping|bet|trust) {YOU}(?:'re| are)? (?:like|likes|enjoy|fancy|fond of|ready for|used to"

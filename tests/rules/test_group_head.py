@@ -753,3 +753,29 @@ def test_family_answers_to_abusers_and_congratulations_are_not_read_as_hate(monk
 def test_favours_lifts_a_term_as_chair_and_get_well_wishes_are_not_put_to_the_model(monkeypatch, engine, text):
     _model_says(monkeypatch, 0.01, 0.995)
     assert engine.classify(text).hit("threat") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You'd better hope the police are quicker than me",
+        "Patience is running out, and so is your luck",
+        "I'd stay away from the market on Saturday. For your own good.",
+        "One wrong move on the green belt and that's you finished",
+        "How safe do you feel at your surgery with no security on the door?",
+        "Don't think the police can protect you round the clock",
+        "Funny how politicians think they're untouchable",
+        "Pity nobody can ever find witnesses round here when things go wrong",
+        "There's more than one way to get a councillor to change their mind",
+        "The car park behind the civic centre has no CCTV",
+        "Things happen to people who take backhanders. Ask around.",
+        "Hope your insurance covers what's going to happen to the office",
+        "Your time's coming, pal",
+        "Funny how quickly a person can disappear, isn't it",
+        "We're coming round to discuss the parking scheme. Bring a first aid kit.",
+        "You won't be so smug when we catch up with you outside the town hall",
+    ],
+)
+def test_luck_safety_and_help_that_will_not_come_are_read_for_a_veiled_threat(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.05, 0.9)
+    assert "veiled threat" in engine.classify(text).hit("threat").reason

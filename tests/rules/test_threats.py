@@ -1135,3 +1135,29 @@ def test_the_words_after_a_figure_are_read_past_a_pause_and_only_a_contest_excus
     assert not_violence_after("kick you", " out in May")
     assert not not_violence_after("knock you", " out cold")
     assert not_violence_after("knock you", " out of the race")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Sikh temple will be ashes by Sunday, mark my words",
+        "That mosque is going to be burnt to the ground, you watch",
+        "If the bins aren't collected by Friday your front door won't be the only thing getting kicked in",
+        "Hope you're ready for the consequences, and I don't mean at the ballot box",
+    ],
+)
+def test_a_place_burnt_what_else_gets_kicked_in_and_an_election_disowned_are_threats(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The mosque will be finished by Eid, the builders say",
+        "The old library will be rubble by spring once the demolition starts",
+        "The new temple will be on fire with colour for Diwali",
+        "I don't mean at the ballot box, I mean at full council on Thursday, bring your questions",
+    ],
+)
+def test_a_place_finished_demolished_or_bright_and_a_meeting_named_are_not_threats(text):
+    assert "threat" not in categories(text)
