@@ -779,3 +779,11 @@ def test_favours_lifts_a_term_as_chair_and_get_well_wishes_are_not_put_to_the_mo
 def test_luck_safety_and_help_that_will_not_come_are_read_for_a_veiled_threat(monkeypatch, engine, text):
     _model_says(monkeypatch, 0.05, 0.9)
     assert "veiled threat" in engine.classify(text).hit("threat").reason
+
+
+def test_a_veiled_threat_needs_the_model_surer_when_an_election_is_named(monkeypatch, engine):
+    _model_says(monkeypatch, 0.05, 0.75)
+    assert engine.classify("Some people in this ward don't forget. I'm one of them").hit("threat") is not None
+    assert engine.classify("You'll get what's coming to you at the next election").hit("threat") is None
+    _model_says(monkeypatch, 0.05, 0.65)
+    assert engine.classify("Some people in this ward don't forget. I'm one of them").hit("threat") is None
