@@ -142,8 +142,9 @@ HATED_THREAT_FLOOR = 0.6
 # reads these only when it is all but sure. Chosen with the model of rules-3.0: on the development
 # sets and the written set it read 13 more such replies at 0.9, one of them falsely (a threat to a
 # councillor with a Muslim name, also read as hate); on the 43,000 public tweets, 10 (7 labelled
-# hate).
-INSINUATED_HATE_FLOOR = 0.9
+# hate). From 0.9 to 0.8 with the model of rules-3.2: 7 more on the development sets, none falsely;
+# 6 more of the public tweets, 2 of them labelled hate.
+INSINUATED_HATE_FLOOR = 0.8
 # Demeaning words with no group the rules can find: mostly a group's name disguised past the
 # grammar ("Gys are disgstng perverts", "45ylum 533k3r5 are p4r451t35"), and abuse of a person or
 # of a group that is not protected ("Cllr Hargreaves is a lazy oaf", 0.977) otherwise. On the

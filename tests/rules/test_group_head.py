@@ -566,7 +566,7 @@ def test_a_gripe_about_the_council_in_the_same_shape_is_not_hate(engine):
 
 def test_an_unnamed_group_is_read_only_when_the_model_is_all_but_sure(monkeypatch, engine):
     text = "Another shop on Mill Lane with a sign nobody can read. Wonder whose town this will be in ten years"
-    _model_says(monkeypatch, 0.85, 0.01)
+    _model_says(monkeypatch, 0.75, 0.01)
     assert 3 not in engine.classify(text).rules
     _model_says(monkeypatch, 0.95, 0.01)
     assert engine.classify(text).hit("racism") is not None
@@ -678,8 +678,8 @@ def test_old_dog_whistles_with_no_group_named_are_read_by_the_model(monkeypatch,
     _model_says(monkeypatch, 0.95, 0.01)
     hit = engine.classify(text).hit(category)
     assert hit is not None and hit.rule == 3 and "does not name" in hit.reason
-    # The model must be all but sure: a gripe can share the words.
-    _model_says(monkeypatch, 0.85, 0.01)
+    # The model must be sure: a gripe can share the words.
+    _model_says(monkeypatch, 0.75, 0.01)
     assert 3 not in engine.classify(text).rules
 
 
