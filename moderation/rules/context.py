@@ -160,11 +160,24 @@ _DISCLAIMER_RE = re.compile(
 )
 
 
+# "Can't believe this ward elected a ..." is astonishment, not a negation, unless what follows is
+# someone's view ("can't believe people still say ...").
+_ASTONISHED_RE = re.compile(r"\b(?:can't|cannot|can not|couldn't|cant) believe\b")
+_VIEW_RE = re.compile(
+    r"\b(?:say|says|saying|said|think|thinks|thought|claim|claims|claiming|call|calls|calling|called|tweet\w*|post\w*"
+    r"|shout\w*|chant\w*|writ\w*|wrote|use|uses|using|used|pretend\w*|suggest\w*|believe|believes|reckon\w*)\b"
+)
+
+
 def negated(s: str, start: int) -> bool:
     """'Nobody thinks ...', 'it's a lie that ...' before the words; 'I'm not racist but' is no negation."""
     left, _ = sentence_bounds(s, start, start)
     before = s[max(left, start - 80) : start]
-    return bool(_NEGATION_FRAME_RE.search(before)) and not _DISCLAIMER_RE.search(before)
+    found = _NEGATION_FRAME_RE.search(before)
+    if found is None or _DISCLAIMER_RE.search(before):
+        return False
+    astonished = _ASTONISHED_RE.match(before, found.start())
+    return not (astonished and not _VIEW_RE.search(before, astonished.end()))
 
 
 # --- Who an insult is aimed at -----------------------------------------------------------

@@ -213,7 +213,9 @@ _TERMS: tuple[_Term, ...] = (
         reclaimable=True,
         aimed_only=True,
         homonym=r"queer (?:community|people|folk|theory|history|studies|film|eye|as folk|joy|youth|artists?|writers?"
-        r"|books?|life)|queer old (?:day|clock|thing|fish|one|do|business|time|place|way|world)"
+        r"|books?|life|elders|coffee|book club|choir|groups?|nights?|bars?|clubs?|spaces?|centres?|events?|socials?"
+        r"|discos?|markets?|fest|festival|voices|singers|refugees|parents|families|couples?|cafe|collective|network"
+        r"|forum)|queer old (?:day|clock|thing|fish|one|do|business|time|place|way|world)"
         r"|a queer (?:feeling|thing|sort|fish|do|business|one)",
     ),
     _t(

@@ -749,3 +749,21 @@ def test_a_disability_that_describes_the_writers_family_is_no_insult():
     assert discrimination.detect(Document("@cllr_rees my autistic daughter has waited 2 years for an EHCP")) == []
     assert discrimination.detect(Document("our son is on the spectrum and the school won't help")) == []
     assert discrimination.detect(Document("@cllr_rees you autistic clown, answer the question"))
+
+
+def test_astonishment_is_no_negation_of_a_slur_but_a_view_reported_still_is():
+    assert rule_3("Can't believe this ward actually elected a faggot")
+    assert rule_3("cannot believe the council's flying a flag for a bunch of faggots")
+    assert not rule_3("Can't believe people still say faggot in 2026")
+    assert not rule_3("I can't believe anyone thinks gay people are sick")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Queer elders' coffee morning at St John's hall needs a new venue now the lease is up",
+        "The queer choir are singing at the fete on Saturday, come along",
+    ],
+)
+def test_a_queer_group_or_event_is_no_slur(text):
+    assert not rule_3(text)
