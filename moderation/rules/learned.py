@@ -525,6 +525,15 @@ def _worth_a_reading(said: Document) -> bool:
     return screen.scores_document(said)["threat"] >= screen.thresholds["threat"]
 
 
+# Prejudice named as such by the writer ("amazed how many people think it's fine to be racist to
+# Black kids on the bus"), unless it is denied or worn ("not racist but", "call me racist").
+_PREJUDICE_NAMED = re.compile(
+    r"\b(?<!not )(?<!n't )(?<!no )(?<!call me )(?<!called me )(?<!calling me )(?<!call it )(?<!accused of being )"
+    r"(?:racis[mt]|sexis[mt]|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*|xenophob\w*"
+    r"|ableis[mt]|bigot\w*)\b(?!,? but\b)"
+)
+
+
 # Counter-speech that denies a slur's claim ("it's a myth that disabled people are a drain") and
 # praise that is plainly meant ("a credit to the town"): the model's reading of hate does not
 # overrule them.
@@ -567,7 +576,9 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # A writer who names their own family as one of the group ("my gay son was chuffed") speaks as
     # one who counts themselves in.
     kin = named is not None and speaks_of_own_kin(said)
-    vetoed = named is not None and bool(answered or kin or _PRAISE.search(said.text))
+    vetoed = named is not None and bool(
+        answered or kin or _PRAISE.search(said.text) or _PREJUDICE_NAMED.search(said.text)
+    )
     group = None if vetoed else named
     member = named is not None and (kin or speaks_as_member(said))
     category = None if hate_found else group
@@ -587,6 +598,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not negation
         and not member
         and not _DENIED_OR_CREDITED.search(said.text)
+        and not _PREJUDICE_NAMED.search(said.text)
         else None
     )
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.

@@ -787,3 +787,12 @@ def test_a_veiled_threat_needs_the_model_surer_when_an_election_is_named(monkeyp
     assert engine.classify("You'll get what's coming to you at the next election").hit("threat") is None
     _model_says(monkeypatch, 0.05, 0.65)
     assert engine.classify("Some people in this ward don't forget. I'm one of them").hit("threat") is None
+
+
+def test_prejudice_named_as_such_is_not_read_as_hate_unless_denied_or_worn(monkeypatch, engine):
+    _model_says(monkeypatch, 0.97, 0.01)
+    assert (
+        3 not in engine.classify("Amazed how many people think it's fine to be racist to Black kids on the bus").rules
+    )
+    assert 3 in engine.classify("Call me racist but Somalis don't belong on this estate").rules
+    assert 3 in engine.classify("Not racist but the Poles on our street are a nightmare").rules
