@@ -39,7 +39,7 @@ class Register:
 class Engine:
     """Checks replies against the five LGA rules of engagement. Build once, classify many."""
 
-    VERSION = "rules-3.1"
+    VERSION = "rules-3.2"
     # Only the first MAX_CHARS characters of a reply are examined (see normalise.MAX_CHARS).
     MAX_CHARS = MAX_CHARS
 
