@@ -170,17 +170,25 @@ def test_threats_are_recognised(judged):
         # non-threats) and measured once, with rules-2.9 and rules-3.0, after the last change and
         # before anything else was done with it: 95.2% overall both times (94.4% opened by handles);
         # threat recall 39/42 then 40/42, false threats 3 then 1 of 420 (implicit derogation 4/14
-        # then 5/14); threats 144/180 then 149/180, 2 false threats of 120 both times. Never trained on;
-        # used for development in rules-3.1.
+        # then 5/14); threats 144/180 then 149/180, 2 false threats of 120 both times. Used for
+        # development in rules-3.1, and from rules-3.2 to train the model.
         ("functional_blind15.jsonl", 0.95, 0.95),
         ("threats_blind16.jsonl", 0.98, 0.85),
         # Written blind by a twentieth writer (462 functional cases and 300 threats and hard
         # non-threats) and measured once, with rules-3.0 and rules-3.1, after the last change and
         # before anything else was done with it: 96.1% then 96.3% overall (95.9% then 96.1% opened by
         # handles); threat recall 39/42 then 40/42, no false threat of 420 (implicit derogation 7/14
-        # both times); threats 143/180 then 147/180, 6 false threats of 120 both times. Never trained on.
+        # both times); threats 143/180 then 147/180, 6 false threats of 120 both times. Never trained on;
+        # used for development in rules-3.2 (97.8% overall; threats 168/180).
         ("functional_blind16.jsonl", 0.96, 0.95),
         ("threats_blind17.jsonl", 0.98, 0.81),
+        # Written blind by a twenty-first writer (462 functional cases and 300 threats and hard
+        # non-threats) and measured once, with rules-3.1 and rules-3.2, after the last change and
+        # before anything else was done with it: 95.2% then 95.7% overall (the same opened by handles);
+        # threat recall 41/42 both times, false threats 2 then 1 of 420 (implicit derogation 5/14 then
+        # 7/14); threats 163/180 then 171/180, 2 false threats of 120 both times. Never trained on.
+        ("functional_blind17.jsonl", 0.95, 0.97),
+        ("threats_blind18.jsonl", 0.98, 0.94),
     ],
 )
 # Replies on X open with the handles they answer; the judgement must not change with them.
