@@ -80,7 +80,8 @@ def detect(doc: Document, flagged: bool = False) -> list[Cue]:
     s = doc.text
     aimed = addresses_reader(s, 0, len(s)) or "@" in doc.plain
     incivility_possible = aimed and not others_words(doc) and not negated_insult(s)
-    category = None if reported_or_quoted(doc) or negated(doc) or _PRAISE.search(s) else group_mentioned(doc)
+    plain = not (reported_or_quoted(doc) or negated(doc) or _PRAISE.search(s) or _ANSWERS_PREJUDICE.search(s))
+    category = group_mentioned(doc) if plain else None
     if category is not None and innocent_slur_word(doc):
         category = None  # "faggots and peas for tea": the word the model would read as a slur is not one
     if not incivility_possible and category is None:
@@ -234,6 +235,7 @@ _FORETOLD = re.compile(
 # the written set's 400, and no more false ones there, in the 950 ordinary replies, on sets 8-19 or
 # in the 43,342 public tweets (at 0.6, four tweets become false threats).
 VEILED_THREAT_FLOOR = 0.7
+# The old floor, when the reply names an election: "you'll get what's coming to you at the next election".
 ELECTION_VEILED_FLOOR = 0.85
 _MENACE_HINT = re.compile(
     r"\b(?:(?:your|ur) (?:wife|husband|kids?|children|son|daughter|lad|little (?:girl|boy|lad|ones?)|mum|dad|family"
@@ -310,8 +312,7 @@ _PRAISE = re.compile(
     r"|thanks?|thank you|brilliant|wonderful|lucky to have|proud|welcome|well done|congratulations|congrats"
     r"|grateful|amazing|fantastic|great work|great job|better for it|credit to|kind|generous|heroes|lovely"
     r"|the best (?:\w+ )?(?:parties|food|bread|neighbours|cooks|curry|coffee|service|bakery|shop|people)"
-    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of|have some (?:decency|respect"
-    r"|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too))\b"
+    r"|support(?:ing)? (?:our|the|them)|stand with|solidarity|backbone|pillars? of)\b"
 )
 
 
@@ -525,10 +526,13 @@ def _worth_a_reading(said: Document) -> bool:
     return screen.scores_document(said)["threat"] >= screen.thresholds["threat"]
 
 
-# Prejudice named as such by the writer ("amazed how many people think it's fine to be racist to
-# Black kids on the bus"), unless it is denied or worn ("not racist but", "call me racist").
-_PREJUDICE_NAMED = re.compile(
-    r"\b(?<!not )(?<!n't )(?<!no )(?<!call me )(?<!called me )(?<!calling me )(?<!call it )(?<!accused of being )"
+# Answers to prejudice: those who abuse a group told off ("they're human beings. Have some
+# decency"), or prejudice named as such by the writer ("amazed how many people think it's fine to be
+# racist to Black kids on the bus"), unless it is denied or worn ("not racist but", "call me racist").
+# The model reads no hate in them, named group or not, praise or not.
+_ANSWERS_PREJUDICE = re.compile(
+    r"\bhave some (?:decency|respect|compassion|humanity)\b|\b(?:they're|they are|theyre) (?:human beings|people too)\b"
+    r"|\b(?<!not )(?<!n't )(?<!no )(?<!call me )(?<!called me )(?<!calling me )(?<!call it )(?<!accused of being )"
     r"(?:racis[mt]|sexis[mt]|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*|xenophob\w*"
     r"|ableis[mt]|bigot\w*)\b(?!,? but\b)"
 )
@@ -541,9 +545,6 @@ _DENIED_OR_CREDITED = re.compile(
     r"\b(?:a myth|the myth|a lie|the lie|lies|untrue|not true|nonsense|rubbish|bollocks|false|racist|sexist"
     r"|bigoted|ignorant|offensive|hateful) (?:that|to say|to claim|to suggest|to think)\b"
     r"|\bthe (?:idea|notion|claim|stereotype|trope|smear) that\b|\bcredit to\b|\bcongratulations\b|\bcongrats\b"
-    # Answering those who abuse a group: "they're human beings. Have some decency".
-    r"|\bhave some (?:decency|respect|compassion|humanity)\b"
-    r"|\b(?:they're|they are|theyre) (?:human beings|people too)\b"
 )
 
 
@@ -576,9 +577,8 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
     # A writer who names their own family as one of the group ("my gay son was chuffed") speaks as
     # one who counts themselves in.
     kin = named is not None and speaks_of_own_kin(said)
-    vetoed = named is not None and bool(
-        answered or kin or _PRAISE.search(said.text) or _PREJUDICE_NAMED.search(said.text)
-    )
+    answers_prejudice = bool(_ANSWERS_PREJUDICE.search(said.text))
+    vetoed = named is not None and bool(answered or kin or answers_prejudice or _PRAISE.search(said.text))
     group = None if vetoed else named
     member = named is not None and (kin or speaks_as_member(said))
     category = None if hate_found else group
@@ -598,7 +598,7 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         and not negation
         and not member
         and not _DENIED_OR_CREDITED.search(said.text)
-        and not _PREJUDICE_NAMED.search(said.text)
+        and not answers_prejudice
         else None
     )
     # A threat reported or quoted ("he said he'd burn it down") is left to the rules.
@@ -620,7 +620,6 @@ def second_reading(doc: Document, said: Document, *, hate_found: bool, threat_fo
         _harm_without_a_doer(said.text) or _shame_for_a_thing(said.text) or _EMPATHY.search(said.text)
     )
     want_veiled = hinted and menacing
-    # "You'll get what's coming to you at the next election": with an election named, the old floor.
     elections = want_veiled and speaks_of_elections(said.text)
     want_sure = foretold and menacing and not _ERRAND.search(said.text) and not speaks_of_elections(said.text)
     want_open = (
