@@ -106,7 +106,8 @@ _DENOUNCE_RE = re.compile(
     r"|disgrace\w*|shame\w*|ashamed|appall?\w*|vile|unacceptable|out of order|offensive|abhorrent"
     r"|condemn\w*|not ok(?:ay)?|no place|prejudice\w*|discriminat\w*|horrible|awful|sickening|shocking"
     r"|i stand with|we stand with|solidarity|(?:report|block|mut)(?:ed|ing|e)? (?:it|this|them|him|her)|abuse"
-    r"|have some (?:decency|respect|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too))\b"
+    r"|have some (?:decency|respect|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too)"
+    r"|have a (?:word|serious word) with (?:yourself|yourselves))\b"
 )
 _REPORTING = (
     r"(?:say|says|saying|said|call|calls|called|calling|tell|tells|telling|told|shout|shouts|shouted"

@@ -169,6 +169,9 @@ _TERMS: tuple[_Term, ...] = (
         r"|faggots?[^.!?]{0,40}butcher|faggots?,? (?:\w+ )?(?:and|n|&) (?:mushy )?peas"
         r"|(?:firewood|kindling|hedge\w*|trimmings|brash) (?:\w+ ){0,3}faggots?"
         r"|faggots? (?:\w+ ){0,3}(?:for (?:tea|dinner|supper)|firewood|kindling)"
+        # On a menu: "is it faggots or sausages at the Legion carvery?".
+        r"|faggots? (?:or|and|&) (?:sausages?|bangers|pies?|chops|burgers?|stew)"
+        r"|faggots?[^.!?]{0,40}\b(?:carvery|menu|cafe|caff|chippy|canteen)\b"
         r"|faggots?,? (?:and|n|with) (?:some |a )?(?:mushy peas|peas|mash|gravy)",
     ),
     _t(
@@ -551,6 +554,8 @@ _RECLAIM_RE = re.compile(
     r"|proud to be|a pair of|pair of|(?<!what a )(?<!such a )(?<!another )(?<!more )(?<!load of )(?<!^)bunch of"
     r"|we're the"
     r"|we're just|we're all|us lot|us old|we're a bunch of|we're just a bunch of|me and my|my|me and the other"
+    # "My mates and I jokingly call ourselves trannies".
+    r"|(?:jokingly |still |proudly )?call(?:s|ed)? (?:ourselves|myself|each other)"
     r"|and the other|with the other|the rest of us)(?: an?| one)?"
     rf"(?: (?:{_SELF_ADJ})| {_SELF_LIST})* ?$"
     # "this old queer has lived here 40 years": the writer, with a word about themselves.

@@ -349,7 +349,7 @@ _IDIOM = re.compile(
     r"|\bhead out of (?:your|his|her|their|ur) (?:backside|arse|ass|bum|behind|backsides)\b"
     r"|\btear(?:ing)? (?:it )?up the dance ?floor\b"
     r"|\b(?:pour\w*|throw\w*|chuck\w*) petrol on (?:it|the fire|the flames)\b"
-    r"|\b(?:bin|dumpster|skip|tyre) fire\b"
+    r"|\b(?:bin|dumpster|skip|tyre) fire\b|\bdead in the water\b"
     # A sore knee wished better: "take care of that knee, hope the physio sorts it out".
     r"|\b(?:take care of|rest|look after|ice) (?:that|your|ur) (?:bad |sore |poorly |dodgy )?(?:knee|back|leg|arm|foot"
     r"|ankle|hip|shoulder|wrist|neck|hand)s?\b"
@@ -392,6 +392,7 @@ _ERRAND = re.compile(
 # A cook's knives: "🔪🔪 what a knife roll", "new chef's knife for the Sunday roast".
 _KITCHEN = re.compile(
     r"\bknife (?:roll|block|set|skills|sharpener|sharpening)\b|\b(?:chef'?s|carving|bread|paring|kitchen) knife\b"
+    r"|\bknives? and forks?\b"
 )
 _BLADE = re.compile(r"knife|knives|blade|sharp|\U0001f52a")
 
@@ -532,7 +533,12 @@ def _worth_a_reading(said: Document) -> bool:
 # The model reads no hate in them, named group or not, praise or not.
 _ANSWERS_PREJUDICE = re.compile(
     r"\bhave some (?:decency|respect|compassion|humanity)\b|\b(?:they're|they are|theyre) (?:human beings|people too)\b"
-    r"|\b(?<!not )(?<!n't )(?<!no )(?<!call me )(?<!called me )(?<!calling me )(?<!call it )(?<!accused of being )"
+    r"|\bhave a (?:word|serious word) with (?:yourself|yourselves)\b"
+    # A stereotype denied outright: "I don't believe for a second that asylum seekers are lazy".
+    r"|\b(?:don't|do not|never|won't) (?:believe|buy) (?:it )?for (?:a|one) (?:second|minute|moment)\b"
+    # Racism "shouted" or "cried" is a taunt ("Black people shout racism whenever they're caught").
+    r"|\b(?<!not )(?<!n't )(?<!no )(?<!shout )(?<!shouts )(?<!shouting )(?<!cry )(?<!cries )(?<!crying )(?<!scream )"
+    r"(?<!screaming )(?<!call me )(?<!called me )(?<!calling me )(?<!call it )(?<!accused of being )"
     r"(?:racis[mt]|sexis[mt]|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*|xenophob\w*"
     r"|ableis[mt]|bigot\w*)\b(?!,? but\b)"
 )

@@ -250,6 +250,34 @@ _PATTERNS: tuple[_Pattern, ...] = (
         0.9,
         "veiled threat",
     ),
+    # A weapon taken to someone, a dog set on them: "I'll take a Stanley knife to your face", "I'm
+    # setting my dog on you". A hammer taken to a fence is DIY.
+    _p(
+        rf"{SUBJECT_MODAL}{ADVERBS} (?P<q>take (?:a|my|the|an) (?:\w+ )?(?:knife|blade|razor|machete|bat|hammer|axe"
+        rf"|crowbar|brick|bottle|cleaver|golf club|iron bar|baseball bat) to {TPOS} (?:\w+ )?(?:face|head|throat|neck"
+        rf"|legs?|knees?|kneecaps|skull|teeth|kids?|family|car|house|windows?|tyres))",
+        0.95,
+        "direct threat",
+    ),
+    _p(
+        rf"(?P<q>(?:set|setting|sets|put|putting) (?:my|the|our|his|me) (?:\w+ )?dogs? (?:on|onto) {TARGET})\b",
+        0.9,
+        "direct threat",
+    ),
+    # Coming home whole: "you won't make it to the end of your term in one piece".
+    _p(
+        rf"(?P<q>{YOU} (?:won't|will not|wont|aren't going to|are not going to|never) (?:make it|last|leave"
+        rf"|(?:get|come|go|walk) (?:home|back|out|away))\b[^.!?]{{0,40}}\bin one piece)",
+        0.85,
+        "veiled threat",
+    ),
+    # A murdered MP remembered at the reader: "remember what happened to that MP in Essex?".
+    _p(
+        r"(?P<q>(?:remember|don't forget|you know|look at|think about|ask) what happened to (?:jo cox|(?:sir )?david"
+        r" amess|that (?:mp|councillor|politician)(?! who\b)(?: (?:in|from) \w+)?)\b)",
+        0.85,
+        "veiled threat",
+    ),
     # The UK's stock promise of a beating: "hope you like hospital food".
     _p(
         rf"(?P<q>(?:hope|hoping|bet|trust) {YOU}(?:'re| are)? (?:like|likes|enjoy|fancy|fond of|ready for|used to"
@@ -1048,7 +1076,7 @@ _IMPLIED: tuple[_Pattern, ...] = (
     _p(r"(?P<q>(?:(?:someone|somebody|anyone)(?: \w+){0,2}? |(?:'ll|will|might|could) )(?:leave|left|leaves|drop|dropped|drops|post|posts) a (?:little )?(?:present|parcel|package|surprise|gift) (?:at|on|through|outside|in) (?:the|your|their) (?:door|letterbox|doorstep|office|mosque|temple|synagogue|house))", 0.8, "veiled threat"),
     _p(r"(?P<q>(?:going to|gonna|will|'ll) (?:\w+ )?survive the (?:summer|winter|year|week|night|month)\b[^.!?]{0,20}\?)", 0.8, "veiled threat"),
     _p(r"(?P<q>(?:had|have had|enjoy(?:ed)?) (?:their|your|his|her) last (?:peaceful|quiet|happy|safe|easy) (?:winter|summer|christmas|night|day|year|week))", 0.85, "veiled threat"),
-    _p(r"(?P<q>bring (?:something heavy(?! (?:to|for) )|(?:your |a |the )?(?:bats|bat|tools|crowbars?|petrol|matches|knives|knife|hammers?)(?= ?(?:$|[.!,;]| and\b| with\b))))", 0.8, "incitement to violence", figure_guard=True),
+    _p(r"(?P<q>bring (?:something heavy(?! (?:to|for) )|(?:your |a |the )?(?:bats|bat|tools|crowbars?|petrol|matches|knives|knife|hammers?)(?= ?(?:$|[.!,;]| and\b(?! forks?\b)| with\b))))", 0.8, "incitement to violence", figure_guard=True),
 )  # fmt: skip
 
 # Menace a careful moderator reads without a verb of violence, and violence in the words people

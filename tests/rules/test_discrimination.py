@@ -767,3 +767,14 @@ def test_astonishment_is_no_negation_of_a_slur_but_a_view_reported_still_is():
 )
 def test_a_queer_group_or_event_is_no_slur(text):
     assert not rule_3(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is it faggots or sausages at the Legion carvery on Sunday?",
+        "I'm trans and my mates and I jokingly call ourselves trannies, our word not yours",
+    ],
+)
+def test_a_menu_and_a_word_the_writer_calls_themselves_are_no_slur(text):
+    assert not rule_3(text)

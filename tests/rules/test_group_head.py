@@ -796,3 +796,20 @@ def test_prejudice_named_as_such_is_not_read_as_hate_unless_denied_or_worn(monke
     )
     assert 3 in engine.classify("Call me racist but Somalis don't belong on this estate").rules
     assert 3 in engine.classify("Not racist but the Poles on our street are a nightmare").rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So apparently asylum seekers are 'animals' now? Have a word with yourself.",
+        "I don't believe for a second that asylum seekers are lazy, most aren't even allowed to work",
+    ],
+)
+def test_a_rebuke_and_a_stereotype_denied_outright_are_not_read_as_hate(monkeypatch, engine, text):
+    _model_says(monkeypatch, 0.99, 0.01)
+    assert 3 not in engine.classify(text).rules
+
+
+def test_racism_shouted_as_a_taunt_does_not_keep_the_model_from_reading_hate(monkeypatch, engine):
+    _model_says(monkeypatch, 0.95, 0.01)
+    assert 3 in engine.classify("Black people shout racism whenever they're caught doing something wrong").rules

@@ -1161,3 +1161,39 @@ def test_a_place_burnt_what_else_gets_kicked_in_and_an_election_disowned_are_thr
 )
 def test_a_place_finished_demolished_or_bright_and_a_meeting_named_are_not_threats(text):
     assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Raise the parking charges again and I'll take a Stanley knife to your face",
+        "Next time you're canvassing I'm setting my dog on you",
+        "Not a threat, just a prediction: you won't make it to the end of your term in one piece",
+        "Remember what happened to that MP in Essex? Just thinking out loud.",
+    ],
+)
+def test_a_weapon_taken_to_someone_a_dog_set_on_them_and_a_murdered_mp_remembered_are_threats(text):
+    assert "threat" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll take a hammer to the fence this weekend, it's rotten",
+        "Remember what happened to the councillors who backed the incinerator? Voted out.",
+        "We set the dogs on the agility course at the fun day, brilliant afternoon",
+    ],
+)
+def test_diy_a_vote_remembered_and_a_dog_show_are_not_threats(text):
+    assert "threat" not in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bring a knife and fork, the hog roast at the summer fete is enormous",
+        "You lot would be dead in the water without the student vote",
+    ],
+)
+def test_cutlery_and_a_party_dead_in_the_water_are_not_threats(text):
+    assert "threat" not in categories(text)
