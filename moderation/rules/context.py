@@ -100,14 +100,19 @@ def speaks_of_contest(s: str) -> bool:
 
 
 # --- Mention, not use --------------------------------------------------------------------
+# Those who abuse a group told off: "they're human beings. Have some decency", "have a word with
+# yourself".
+REBUKE = (
+    r"have some (?:decency|respect|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too)"
+    r"|have a (?:word|serious word) with (?:yourself|yourselves)"
+)
 _DENOUNCE_RE = re.compile(
     r"\b(?:racis[mt]\w*|sexis[mt]\w*|misogyn\w*|homophob\w*|transphob\w*|islamophob\w*|anti-?semit\w*"
     r"|xenophob\w*|ableis[mt]\w*|ageis[mt]\w*|bigot\w*|hateful|hatred|hate speech|hate crimes?|disgust\w*"
     r"|disgrace\w*|shame\w*|ashamed|appall?\w*|vile|unacceptable|out of order|offensive|abhorrent"
     r"|condemn\w*|not ok(?:ay)?|no place|prejudice\w*|discriminat\w*|horrible|awful|sickening|shocking"
     r"|i stand with|we stand with|solidarity|(?:report|block|mut)(?:ed|ing|e)? (?:it|this|them|him|her)|abuse"
-    r"|have some (?:decency|respect|compassion|humanity)|(?:they're|they are|theyre) (?:human beings|people too)"
-    r"|have a (?:word|serious word) with (?:yourself|yourselves))\b"
+    rf"|{REBUKE})\b"
 )
 _REPORTING = (
     r"(?:say|says|saying|said|call|calls|called|calling|tell|tells|telling|told|shout|shouts|shouted"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from moderation.rules.context import aim, mentioned_not_used, negated, sentence_bounds
-from moderation.rules.groups import GERUND_REPORTER
+from moderation.rules.groups import FAMILY_MEMBER, GERUND_REPORTER
 from moderation.rules.lexicon import ANY_GROUP, group_category
 from moderation.rules.normalise import Document
 from moderation.rules.patterns import PatternSet, alternation, matches, phrase, scan
@@ -647,10 +647,7 @@ def _slurs(doc: Document, view: int, s: str) -> list[Cue]:
 # A word that describes the writer's family or someone's child is no insult: "my autistic daughter
 # has waited two years for an EHCP", "our son is on the spectrum".
 _POSSESSIVE_BEFORE = re.compile(r"\b(?:my|our|his|her|their)(?: \w+)? ?$")
-_FAMILY_AFTER = re.compile(
-    r"^ (?:sons?|daughters?|child|children|kids?|boy|girl|brother|sister|grandson|granddaughter|grandkids|nephew"
-    r"|niece|twins?|husband|wife|partner|cousin|mum|mam|dad)\b"
-)
+_FAMILY_AFTER = re.compile(rf"^ {FAMILY_MEMBER}\b")
 
 
 def _describes_family(s: str, start: int, end: int) -> bool:

@@ -3,7 +3,7 @@ against a protected group and whether it threatens violence, for the wordings th
 groups.py and the patterns in threats.py don't know.
 
 The model is ``models/group_minilm.onnx``, trained by ``training/train_group_head.py`` on Hatemoji,
-OLID's clean tweets, cases the team wrote for training and functional sets 1-18 (never on the later
+OLID's clean tweets, cases the team wrote for training and functional sets 1-19 (never on the later
 sets, which measure it), exported to ONNX and quantised to int8. Its SHA-256 is checked once, when it is
 loaded: a different file is refused, never run. ``models/group_minilm.json`` holds its figures and
 the thresholds chosen on validation.

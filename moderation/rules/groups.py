@@ -1254,12 +1254,14 @@ def speaks_as_member(doc: Document) -> bool:
     return _MEMBER_RE.search(doc.text) is not None
 
 
+# Members of the writer's family, as people name them ("my daughter", "our twins").
+FAMILY_MEMBER = (
+    r"(?:sons?|daughters?|child|children|kids?|boy|girl|brother|sister|grandson|granddaughter|grandkids|nephew"
+    r"|niece|twins?|husband|wife|partner|cousin|mum|mam|dad)"
+)
 # The writer's own family, named as one of a group: "my gay son was chuffed to bits", "my autistic
 # daughter has waited two years for an EHCP".
-_OWN_KIN_RE = re.compile(
-    rf"\bmy (?:\w+ )?{_IDADJ} (?:sons?|daughters?|child|children|kids?|boy|girl|brother|sister|mum|mam|mom|dad"
-    r"|wife|husband|partner|grandson|granddaughter|grandkids|nephew|niece|cousin|twins?)\b"
-)
+_OWN_KIN_RE = re.compile(rf"\bmy (?:\w+ )?{_IDADJ} (?:{FAMILY_MEMBER}|mom)\b")
 
 
 def speaks_of_own_kin(doc: Document) -> bool:

@@ -20,6 +20,7 @@ from difflib import get_close_matches
 from moderation.rules import encoder_head, group_head
 from moderation.rules.abuse import negated_insult
 from moderation.rules.context import (
+    REBUKE,
     SECOND_PERSON,
     addresses_reader,
     denounces,
@@ -178,6 +179,10 @@ def _disguised_group(s: str) -> str | None:
     return _run_in_group(s)
 
 
+# "Find you a slot on Tuesday" is a favour, "we'll find you" is not.
+_NOT_A_FAVOUR = r"(?! (?:a|an|some)\b)"
+
+
 # Words that can carry violence: without one of them (or a protected group for hate) the model is
 # not asked, which keeps it off most replies.
 _VIOLENCE_HINT = re.compile(
@@ -187,7 +192,7 @@ _VIOLENCE_HINT = re.compile(
     r"|noose|rope|lynch|drown|sink|sunk|beat|beaten|batter|hiding|kick|punch|smash"
     r"|glass|shank|acid|hammer|bat|crowbar|axe|brick|run (?:\w+ )?over|run (?:\w+ )?down|mow|mown|drive|driving"
     r"|driven|van|hurt|attack|blood|bleed|die|dying|dead|death|grave|ground|body bag|coffin|hospital|ambulance"
-    r"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you(?! (?:a|an|some)\b)"
+    rf"|visit|know where|watch your back|waiting for (?:you|ya|u|them|him|her)|find you{_NOT_A_FAVOUR}"
     r"|sort (?:you|them|him|her) out(?! (?:a|an|with|some|the)\b)|deal with|regret"
     r"|end up(?! (?:sitting|standing|queuing|waiting|paying|parking|walking|driving|using|spending|buying"
     r"|moving|living|working|staying|voting|going)\b)"
@@ -264,8 +269,7 @@ _MENACE_HINT = re.compile(
     r"|knock on (?:the|your) door|doorstep|make an example|just the start|treatment|what happens next"
     r"|out of my hands|on your head|(?:don't|never) forget|enemies|hearing from (?:me|us)|wish you(?:'d| had)"
     r"|short lives|(?:go|gone) missing|(?:a visitor|visitors)(?! (?:parking|permits?|pass|passes|centre|badges?|book))"
-    # "Find you a slot on Tuesday" is a favour.
-    r"|(?:we'll )?be waiting|find you(?! (?:a|an|some)\b)|found you(?! (?:a|an|some)\b)"
+    rf"|(?:we'll )?be waiting|find you{_NOT_A_FAVOUR}|found you{_NOT_A_FAVOUR}"
     r"|your (?:reg|number plate|route|school run|street|address)|(?:seen|saw) (?:you|your)|watching you"
     r"|we(?:'re| are) watching|eventually|your time will come|card is marked"
     r"|marked (?:man|woman)|(?:last|final) warning|(?:you've )?been warned|don't say you weren't|do the rest"
@@ -532,8 +536,7 @@ def _worth_a_reading(said: Document) -> bool:
 # racist to Black kids on the bus"), unless it is denied or worn ("not racist but", "call me racist").
 # The model reads no hate in them, named group or not, praise or not.
 _ANSWERS_PREJUDICE = re.compile(
-    r"\bhave some (?:decency|respect|compassion|humanity)\b|\b(?:they're|they are|theyre) (?:human beings|people too)\b"
-    r"|\bhave a (?:word|serious word) with (?:yourself|yourselves)\b"
+    rf"\b(?:{REBUKE})\b"
     # A stereotype denied outright: "I don't believe for a second that asylum seekers are lazy".
     r"|\b(?:don't|do not|never|won't) (?:believe|buy) (?:it )?for (?:a|one) (?:second|minute|moment)\b"
     # Racism "shouted" or "cried" is a taunt ("Black people shout racism whenever they're caught").
